@@ -1,0 +1,103 @@
+package connectors
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/mallsync/mallsync"
+)
+
+// Connector reads one mall's streams from its platform.
+type Connector interface {
+	// Fetch reads the page that follows cursor in stream, as of now. An empty cursor means the
+	// stream has never run: start from the mall's backfill start. It returns the mapped page,
+	// the cursor value that follows the page, and whether the stream is caught up as of now
+	// (then the page may be empty and Next equals the cursor to resume from next cycle).
+	// Records that fail to map come back as the page's Rejects, not as an error.
+	Fetch(ctx context.Context, stream mallsync.Stream, cursor string, now time.Time) (Fetched, error)
+	// Streams lists the streams this connector can read.
+	Streams() []mallsync.Stream
+}
+
+// Fetched is one page read by a Connector.
+type Fetched struct {
+	Page     mallsync.Page
+	Next     string
+	CaughtUp bool
+	// Calls counts the platform API calls made for this page (retries and token refreshes included).
+	Calls int
+}
+
+// Deps is what a connector factory may use.
+type Deps struct {
+	Credentials mallsync.CredentialStore
+	// StatusMap returns the platform's status map (from mappings/platforms/<platform>.yaml).
+	StatusMap func(mallsync.Platform) (mallsync.StatusMap, error)
+	// HTTP is the base client whose transport connectors wrap; nil means http.DefaultTransport.
+	HTTP *http.Client
+	// MaxCallsPerSecond caps calls per mall account. Zero means the platform's safe default;
+	// a negative value removes the cap (simulators with limits off, benchmarks).
+	MaxCallsPerSecond float64
+	Logger            *slog.Logger
+}
+
+// Factory builds the connector for one mall.
+type Factory func(ctx context.Context, mall mallsync.Mall, deps Deps) (Connector, error)
+
+// Registry knows a Factory per platform and keeps one Connector per mall, so that every
+// activity of a mall in this process shares the mall's rate budget and token.
+type Registry struct {
+	deps      Deps
+	mu        sync.Mutex
+	factories map[mallsync.Platform]Factory
+	built     map[mallsync.MallKey]builtConnector
+}
+
+type builtConnector struct {
+	mall mallsync.Mall
+	conn Connector
+}
+
+// NewRegistry returns an empty registry whose factories get deps.
+func NewRegistry(deps Deps) *Registry {
+	if deps.Logger == nil {
+		deps.Logger = slog.Default()
+	}
+	return &Registry{deps: deps, factories: map[mallsync.Platform]Factory{}, built: map[mallsync.MallKey]builtConnector{}}
+}
+
+// Register makes f the factory for platform p.
+func (r *Registry) Register(p mallsync.Platform, f Factory) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.factories[p] = f
+}
+
+// For returns the connector for mall, building it on first use and again when the mall's
+// definition changed.
+func (r *Registry) For(ctx context.Context, mall mallsync.Mall) (Connector, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if b, ok := r.built[mall.Key]; ok && sameMall(b.mall, mall) {
+		return b.conn, nil
+	}
+	f, ok := r.factories[mall.Platform]
+	if !ok {
+		return nil, mallsync.Errorf(mallsync.EINVALID, "no connector for platform %q", mall.Platform)
+	}
+	c, err := f(ctx, mall, r.deps)
+	if err != nil {
+		return nil, fmt.Errorf("building %s connector for mall %s: %w", mall.Platform, mall.Key, err)
+	}
+	r.built[mall.Key] = builtConnector{mall: mall, conn: c}
+	return c, nil
+}
+
+func sameMall(a, b mallsync.Mall) bool {
+	return a.Platform == b.Platform && a.Account == b.Account && a.CredentialsRef == b.CredentialsRef &&
+		a.Sync == b.Sync
+}

@@ -1,0 +1,354 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/mallsync/mallsync"
+)
+
+// SyncStore implements mallsync.SyncStore.
+type SyncStore struct {
+	db    *sqlx.DB
+	malls *MallStore
+}
+
+// NewSyncStore returns a SyncStore over db; malls resolves mall keys.
+func NewSyncStore(db *sqlx.DB, malls *MallStore) *SyncStore {
+	return &SyncStore{db: db, malls: malls}
+}
+
+// Cursor returns the stream's stored cursor; the zero Cursor when the stream never ran.
+func (s *SyncStore) Cursor(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream) (mallsync.Cursor, error) {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return mallsync.Cursor{}, err
+	}
+	var c mallsync.Cursor
+	err = s.db.QueryRowxContext(ctx, `SELECT cursor, seq FROM sync_cursors WHERE mall_id = $1 AND stream = $2`, id, string(stream)).
+		Scan(&c.Value, &c.Seq)
+	if err != nil {
+		if mallsync.ErrorCode(interpret(err)) == mallsync.ENOTFOUND {
+			return mallsync.Cursor{}, nil
+		}
+		return c, fmt.Errorf("reading cursor of %s/%s: %w", mall, stream, interpret(err))
+	}
+	return c, nil
+}
+
+// ApplyPage upserts a page and moves the cursor in one transaction (see mallsync.SyncStore).
+func (s *SyncStore) ApplyPage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page, from mallsync.Cursor, next string) (mallsync.Applied, error) {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return mallsync.Applied{}, err
+	}
+	orders, lines := dedupe(page.Orders)
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return mallsync.Applied{}, fmt.Errorf("beginning page of %s/%s: %w", mall, stream, interpret(err))
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+
+	// Lock the stream's cursor row (creating it on the first page) and check we are its writer.
+	var seq int64
+	if err := tx.GetContext(ctx, &seq, `
+		INSERT INTO sync_cursors (mall_id, stream) VALUES ($1, $2)
+		ON CONFLICT (mall_id, stream) DO UPDATE SET seq = sync_cursors.seq
+		RETURNING seq`, id, string(stream)); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("locking cursor of %s/%s: %w", mall, stream, interpret(err))
+	}
+	if seq != from.Seq {
+		return mallsync.Applied{}, mallsync.Errorf(mallsync.ECONFLICT, "cursor of %s/%s is at %d, page was read from %d", mall, stream, seq, from.Seq)
+	}
+	// Streams of one mall may touch the same lines: take the mall's lock for the transaction.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, id); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("locking mall %s: %w", mall, interpret(err))
+	}
+
+	res := mallsync.Applied{Orders: len(orders), Lines: len(lines)}
+	if len(orders) > 0 {
+		if err := upsertOrders(ctx, tx, id, orders); err != nil {
+			return mallsync.Applied{}, fmt.Errorf("upserting orders of %s: %w", mall, err)
+		}
+		ev, stale, err := upsertLines(ctx, tx, id, lines)
+		if err != nil {
+			return mallsync.Applied{}, fmt.Errorf("upserting lines of %s: %w", mall, err)
+		}
+		res.Events, res.Stale = ev, stale
+	}
+	if len(page.Rejects) > 0 {
+		if err := quarantine(ctx, tx, id, stream, page.Rejects); err != nil {
+			return mallsync.Applied{}, fmt.Errorf("quarantining records of %s: %w", mall, err)
+		}
+		res.Quarantined = len(page.Rejects)
+	}
+	if err := tx.GetContext(ctx, &res.Cursor.Seq, `
+		UPDATE sync_cursors SET cursor = $3, seq = seq + 1, updated_at = now()
+		WHERE mall_id = $1 AND stream = $2 RETURNING seq`, id, string(stream), next); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("saving cursor of %s/%s: %w", mall, stream, interpret(err))
+	}
+	res.Cursor.Value = next
+	if err := tx.Commit(); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("committing page of %s/%s: %w", mall, stream, interpret(err))
+	}
+	return res, nil
+}
+
+// lineRef is a line with the order it belongs to.
+type lineRef struct {
+	orderID string
+	line    *mallsync.OrderLine
+}
+
+// dedupe keeps one copy of each order and line (the latest change; the last one seen on a tie):
+// a platform whose list shifted between pages may send a record twice, and one statement may
+// not upsert a row twice.
+func dedupe(in []mallsync.Order) ([]*mallsync.Order, []lineRef) {
+	orderAt := make(map[string]int, len(in))
+	orders := make([]*mallsync.Order, 0, len(in))
+	for i := range in {
+		o := &in[i]
+		if j, ok := orderAt[o.PlatformOrderID]; ok {
+			if !o.ChangedAt.Before(orders[j].ChangedAt) {
+				orders[j] = o
+			}
+			continue
+		}
+		orderAt[o.PlatformOrderID] = len(orders)
+		orders = append(orders, o)
+	}
+	lineAt := make(map[string]int, 2*len(orders))
+	lines := make([]lineRef, 0, 2*len(orders))
+	for _, o := range orders {
+		for j := range o.Lines {
+			l := &o.Lines[j]
+			if k, ok := lineAt[l.PlatformLineID]; ok {
+				if !l.ChangedAt.Before(lines[k].line.ChangedAt) {
+					lines[k] = lineRef{o.PlatformOrderID, l}
+				}
+				continue
+			}
+			lineAt[l.PlatformLineID] = len(lines)
+			lines = append(lines, lineRef{o.PlatformOrderID, l})
+		}
+	}
+	return orders, lines
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func tsp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return ts(*t)
+}
+
+func upsertOrders(ctx context.Context, tx *sqlx.Tx, mallID int64, orders []*mallsync.Order) error {
+	n := len(orders)
+	ids, channels, ordered, paid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	bName, bPhone, bEmail := make([]string, n), make([]string, n), make([]string, n)
+	rName, rPhone, rZip, rAddr := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pay, fee := make([]int64, n), make([]int64, n)
+	changed, hashes := make([]string, n), make([]string, n)
+	var raws bytes.Buffer
+	raws.WriteByte('[')
+	for i, o := range orders {
+		ids[i], channels[i], ordered[i], paid[i] = o.PlatformOrderID, o.Channel, ts(o.OrderedAt), tsp(o.PaidAt)
+		bName[i], bPhone[i], bEmail[i] = o.Buyer.Name, firstNonEmpty(o.Buyer.Cellphone, o.Buyer.Phone), o.Buyer.Email
+		rName[i], rPhone[i], rZip[i], rAddr[i] = o.Receiver.Name, firstNonEmpty(o.Receiver.Cellphone, o.Receiver.Phone), o.Receiver.Zipcode, o.Receiver.Address
+		pay[i], fee[i], changed[i] = int64(o.PaymentAmount), int64(o.ShippingFee), ts(o.ChangedAt)
+		raw := o.Raw
+		if len(raw) == 0 {
+			raw = []byte("{}")
+		}
+		sum := md5.Sum(raw)
+		hashes[i] = hex.EncodeToString(sum[:])
+		if i > 0 {
+			raws.WriteByte(',')
+		}
+		raws.Write(raw)
+	}
+	raws.WriteByte(']')
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO orders (mall_id, platform_order_id, channel, ordered_at, paid_at, buyer_name, buyer_phone,
+			buyer_email, receiver_name, receiver_phone, receiver_zipcode, receiver_address, payment_amount,
+			shipping_fee, changed_at, raw, raw_hash)
+		SELECT $1, t.id, t.channel, t.ordered::timestamptz, NULLIF(t.paid, '')::timestamptz, t.bname, t.bphone,
+			t.bemail, t.rname, t.rphone, t.rzip, t.raddr, t.pay, t.fee, t.changed::timestamptz, r.raw, t.hash
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::text[], $16::text[])
+			WITH ORDINALITY AS t(id, channel, ordered, paid, bname, bphone, bemail, rname, rphone, rzip, raddr,
+				pay, fee, changed, hash, n)
+		JOIN jsonb_array_elements($17::jsonb) WITH ORDINALITY AS r(raw, n) USING (n)
+		ON CONFLICT (mall_id, platform_order_id) DO UPDATE SET
+			channel = EXCLUDED.channel, ordered_at = EXCLUDED.ordered_at, paid_at = EXCLUDED.paid_at,
+			buyer_name = EXCLUDED.buyer_name, buyer_phone = EXCLUDED.buyer_phone, buyer_email = EXCLUDED.buyer_email,
+			receiver_name = EXCLUDED.receiver_name, receiver_phone = EXCLUDED.receiver_phone,
+			receiver_zipcode = EXCLUDED.receiver_zipcode, receiver_address = EXCLUDED.receiver_address,
+			payment_amount = EXCLUDED.payment_amount, shipping_fee = EXCLUDED.shipping_fee,
+			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, raw_hash = EXCLUDED.raw_hash, updated_at = now()
+		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`,
+		mallID, pq.Array(ids), pq.Array(channels), pq.Array(ordered), pq.Array(paid), pq.Array(bName),
+		pq.Array(bPhone), pq.Array(bEmail), pq.Array(rName), pq.Array(rPhone), pq.Array(rZip), pq.Array(rAddr),
+		pq.Array(pay), pq.Array(fee), pq.Array(changed), pq.Array(hashes), raws.String())
+	return interpret(err)
+}
+
+func upsertLines(ctx context.Context, tx *sqlx.Tx, mallID int64, lines []lineRef) (events, stale int, err error) {
+	n := len(lines)
+	col := func() []string { return make([]string, n) }
+	oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	qty, price, pay := make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range lines {
+		l := r.line
+		oid[i], lid[i], pno[i], pcode[i], vcode[i], sku[i] = r.orderID, l.PlatformLineID, l.ProductNo, l.ProductCode, l.VariantCode, l.SKU
+		pname[i], opt[i], brand[i], scode[i], sname[i] = l.ProductName, l.OptionValue, l.Brand, l.SupplierCode, l.SupplierName
+		qty[i], price[i], pay[i] = int64(l.Quantity), int64(l.UnitPrice), int64(l.PaymentAmount)
+		status[i], pstatus[i], own[i] = string(l.Status), l.PlatformStatus, string(l.Ownership)
+		ccode[i], ckind[i], cstatus[i] = l.ClaimCode, string(l.ClaimKind), string(l.ClaimStatus)
+		carrier[i], tracking[i], shipped[i], delivered[i], changed[i] = l.CarrierCode, l.TrackingNo, tsp(l.ShippedAt), tsp(l.DeliveredAt), ts(l.ChangedAt)
+	}
+	err = tx.QueryRowxContext(ctx, `
+		WITH incoming AS (
+			SELECT t.oid, t.lid, t.pno, t.pcode, t.vcode, t.sku, t.pname, t.opt, t.brand, t.scode, t.sname,
+				t.qty::int AS qty, t.price, t.pay, t.status, t.pstatus, t.own, t.ccode, t.ckind, t.cstatus,
+				t.carrier, t.tracking, NULLIF(t.shipped, '')::timestamptz AS shipped,
+				NULLIF(t.delivered, '')::timestamptz AS delivered, t.changed::timestamptz AS changed
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+				$9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[],
+				$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[],
+				$23::text[], $24::text[], $25::text[], $26::text[])
+				AS t(oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname, qty, price, pay,
+					status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed)
+		),
+		old AS (
+			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at
+			FROM order_lines l JOIN incoming i ON l.mall_id = $1 AND l.platform_line_id = i.lid
+		),
+		up AS (
+			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, product_code,
+				variant_code, sku, product_name, option_value, brand, supplier_code, supplier_name, quantity,
+				unit_price, payment_amount, status, platform_status, ownership, claim_code, claim_kind,
+				claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at)
+			SELECT $1, oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname, qty, price, pay,
+				status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed
+			FROM incoming
+			ON CONFLICT (mall_id, platform_line_id) DO UPDATE SET
+				platform_order_id = EXCLUDED.platform_order_id, product_no = EXCLUDED.product_no,
+				product_code = EXCLUDED.product_code, variant_code = EXCLUDED.variant_code, sku = EXCLUDED.sku,
+				product_name = EXCLUDED.product_name, option_value = EXCLUDED.option_value, brand = EXCLUDED.brand,
+				supplier_code = EXCLUDED.supplier_code, supplier_name = EXCLUDED.supplier_name,
+				quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price,
+				payment_amount = EXCLUDED.payment_amount, status = EXCLUDED.status,
+				platform_status = EXCLUDED.platform_status, ownership = EXCLUDED.ownership,
+				claim_code = EXCLUDED.claim_code, claim_kind = EXCLUDED.claim_kind,
+				claim_status = EXCLUDED.claim_status, carrier_code = EXCLUDED.carrier_code,
+				tracking_no = EXCLUDED.tracking_no, shipped_at = EXCLUDED.shipped_at,
+				delivered_at = EXCLUDED.delivered_at, changed_at = EXCLUDED.changed_at, updated_at = now()
+			WHERE order_lines.changed_at <= EXCLUDED.changed_at
+				AND (order_lines.status, order_lines.platform_status, order_lines.quantity, order_lines.unit_price,
+					order_lines.payment_amount, order_lines.claim_code, order_lines.claim_status,
+					order_lines.tracking_no, order_lines.ownership, order_lines.changed_at,
+					order_lines.product_name, order_lines.option_value, order_lines.shipped_at,
+					order_lines.delivered_at)
+				IS DISTINCT FROM
+					(EXCLUDED.status, EXCLUDED.platform_status, EXCLUDED.quantity, EXCLUDED.unit_price,
+					EXCLUDED.payment_amount, EXCLUDED.claim_code, EXCLUDED.claim_status, EXCLUDED.tracking_no,
+					EXCLUDED.ownership, EXCLUDED.changed_at, EXCLUDED.product_name, EXCLUDED.option_value,
+					EXCLUDED.shipped_at, EXCLUDED.delivered_at)
+			RETURNING id, platform_line_id
+		),
+		ev AS (
+			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
+			SELECT COALESCE(o.id, u.id), o.status, i.status, i.pstatus, i.changed,
+				o.id IS NULL OR i.changed >= o.changed_at
+			FROM incoming i
+			LEFT JOIN old o ON o.platform_line_id = i.lid
+			LEFT JOIN up u ON u.platform_line_id = i.lid
+			WHERE o.id IS NULL OR o.platform_status <> i.pstatus OR o.status <> i.status
+			ON CONFLICT (line_id, platform_code, changed_at) DO NOTHING
+			RETURNING applied
+		)
+		SELECT (SELECT count(*) FROM ev),
+			(SELECT count(*) FROM incoming i JOIN old o ON o.platform_line_id = i.lid
+			 WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status))`,
+		mallID, pq.Array(oid), pq.Array(lid), pq.Array(pno), pq.Array(pcode), pq.Array(vcode), pq.Array(sku),
+		pq.Array(pname), pq.Array(opt), pq.Array(brand), pq.Array(scode), pq.Array(sname), pq.Array(qty),
+		pq.Array(price), pq.Array(pay), pq.Array(status), pq.Array(pstatus), pq.Array(own), pq.Array(ccode),
+		pq.Array(ckind), pq.Array(cstatus), pq.Array(carrier), pq.Array(tracking), pq.Array(shipped),
+		pq.Array(delivered), pq.Array(changed)).Scan(&events, &stale)
+	return events, stale, interpret(err)
+}
+
+func quarantine(ctx context.Context, tx *sqlx.Tx, mallID int64, stream mallsync.Stream, rejects []mallsync.Reject) error {
+	// One row per (resource, platform id); the last copy of a duplicate wins.
+	at := make(map[[2]string]int, len(rejects))
+	var res, pid, reason, raw []string
+	for _, r := range rejects {
+		k := [2]string{r.Resource, r.PlatformID}
+		if i, ok := at[k]; ok {
+			reason[i], raw[i] = r.Reason, string(r.Raw)
+			continue
+		}
+		at[k] = len(res)
+		res, pid, reason, raw = append(res, r.Resource), append(pid, r.PlatformID), append(reason, r.Reason), append(raw, string(r.Raw))
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO quarantine (mall_id, stream, resource, platform_id, reason, raw)
+		SELECT $1, $2, t.res, t.pid, t.reason, t.raw FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS t(res, pid, reason, raw)
+		ON CONFLICT (mall_id, resource, platform_id) DO UPDATE SET reason = EXCLUDED.reason, raw = EXCLUDED.raw,
+			stream = EXCLUDED.stream, last_seen_at = now(), seen_count = quarantine.seen_count + 1`,
+		mallID, string(stream), pq.Array(res), pq.Array(pid), pq.Array(reason), pq.Array(raw))
+	return interpret(err)
+}
+
+// RecordSyncRun notes the outcome of a sync run on the stream's cursor row.
+func (s *SyncStore) RecordSyncRun(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, run mallsync.SyncRun) error {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, `
+		INSERT INTO sync_cursors (mall_id, stream, last_run_at, last_success_at, last_caught_up_at, last_error,
+			last_error_at, runs, pages, lines, api_calls)
+		VALUES ($1, $2, $3, CASE WHEN $4 = '' THEN $3::timestamptz END, CASE WHEN $5 THEN $3::timestamptz END, $4,
+			CASE WHEN $4 <> '' THEN $3::timestamptz END, 1, $6, $7, $8)
+		ON CONFLICT (mall_id, stream) DO UPDATE SET
+			last_run_at = EXCLUDED.last_run_at,
+			last_success_at = COALESCE(EXCLUDED.last_success_at, sync_cursors.last_success_at),
+			last_caught_up_at = COALESCE(EXCLUDED.last_caught_up_at, sync_cursors.last_caught_up_at),
+			last_error = EXCLUDED.last_error,
+			last_error_at = COALESCE(EXCLUDED.last_error_at, sync_cursors.last_error_at),
+			runs = sync_cursors.runs + 1, pages = sync_cursors.pages + EXCLUDED.pages,
+			lines = sync_cursors.lines + EXCLUDED.lines, api_calls = sync_cursors.api_calls + EXCLUDED.api_calls`,
+		id, string(stream), run.EndedAt.UTC(), run.Err, run.CaughtUp, run.Pages, run.Lines, run.APICalls)
+	if err != nil {
+		return fmt.Errorf("recording sync run of %s/%s: %w", mall, stream, interpret(err))
+	}
+	return nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+var _ mallsync.SyncStore = (*SyncStore)(nil)

@@ -1,0 +1,263 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/postgres/pgtest"
+)
+
+type bundle struct {
+	db    *sqlx.DB
+	malls *postgres.MallStore
+	sync  *postgres.SyncStore
+	mall  mallsync.MallKey
+}
+
+func setup(t testing.TB) bundle {
+	t.Helper()
+	db := pgtest.DB(t)
+	malls := postgres.NewMallStore(db)
+	m := mallsync.Mall{Key: "shop-a", Name: "가게 A", Platform: mallsync.PlatformCafe24,
+		Account: mallsync.Account{MallID: "shopa", ShopNo: 1}, CredentialsRef: "shop-a"}
+	if err := malls.PutMall(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	return bundle{db: db, malls: malls, sync: postgres.NewSyncStore(db, malls), mall: m.Key}
+}
+
+var t0 = time.Date(2026, 7, 1, 1, 0, 0, 0, time.UTC)
+
+func order(id string, changed time.Time, lines ...mallsync.OrderLine) mallsync.Order {
+	for i := range lines {
+		if lines[i].PlatformLineID == "" {
+			lines[i].PlatformLineID = fmt.Sprintf("%s-%02d", id, i+1)
+		}
+		if lines[i].ChangedAt.IsZero() {
+			lines[i].ChangedAt = changed
+		}
+		if lines[i].Ownership == "" {
+			lines[i].Ownership = mallsync.OwnDirect
+		}
+		if lines[i].Quantity == 0 {
+			lines[i].Quantity = 1
+		}
+	}
+	raw, _ := json.Marshal(map[string]any{"order_id": id, "changed": changed})
+	return mallsync.Order{PlatformOrderID: id, OrderedAt: t0, ChangedAt: changed, PaymentAmount: 30000,
+		Buyer: mallsync.Person{Name: "김철수", Cellphone: "010-1234-5678"}, Raw: raw, Lines: lines}
+}
+
+func line(status mallsync.LineStatus, code string) mallsync.OrderLine {
+	return mallsync.OrderLine{Status: status, PlatformStatus: code, PaymentAmount: 15000, SKU: "P0001000000A"}
+}
+
+func apply(t *testing.T, b bundle, page mallsync.Page) mallsync.Applied {
+	t.Helper()
+	ctx := context.Background()
+	cur, err := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := b.sync.ApplyPage(ctx, b.mall, mallsync.StreamOrders, page, cur, fmt.Sprintf("c%d", cur.Seq+1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+type lineState struct {
+	Status, PlatformStatus string
+	Quantity               int
+	Payment                int64 `db:"payment_amount"`
+}
+
+func lineOf(t *testing.T, b bundle, id string) lineState {
+	t.Helper()
+	var s lineState
+	if err := b.db.QueryRowx(`SELECT status, platform_status, quantity, payment_amount FROM order_lines WHERE platform_line_id = $1`, id).
+		Scan(&s.Status, &s.PlatformStatus, &s.Quantity, &s.Payment); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func count(t *testing.T, b bundle, q string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := b.db.Get(&n, q, args...); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestApplyPageIsIdempotent(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	page := mallsync.Page{Orders: []mallsync.Order{
+		order("20260701-0000001", t0, line(mallsync.LinePaid, "N10"), line(mallsync.LinePaid, "N10")),
+		order("20260701-0000002", t0, line(mallsync.LinePendingPayment, "N00")),
+	}}
+	first := apply(t, b, page)
+	if first.Orders != 2 || first.Lines != 3 || first.Events != 3 || first.Cursor.Seq != 1 {
+		t.Fatalf("first apply = %+v", first)
+	}
+	second := apply(t, b, page)
+	if second.Events != 0 || second.Stale != 0 || second.Cursor.Seq != 2 {
+		t.Fatalf("second apply = %+v", second)
+	}
+	if n := count(t, b, `SELECT count(*) FROM order_lines`); n != 3 {
+		t.Fatalf("lines = %d, want 3", n)
+	}
+	if n := count(t, b, `SELECT count(*) FROM line_status_events`); n != 3 {
+		t.Fatalf("events = %d, want 3", n)
+	}
+}
+
+func TestApplyPageNeverMovesBackwards(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	id := "20260701-0000001"
+	t1, t2 := t0.Add(time.Hour), t0.Add(2*time.Hour)
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{order(id, t0, line(mallsync.LinePaid, "N10"))}})
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{order(id, t2, line(mallsync.LineShipped, "N30"))}})
+	// A late copy of an older state arrives: recorded, not applied.
+	res := apply(t, b, mallsync.Page{Orders: []mallsync.Order{order(id, t1, line(mallsync.LinePreparing, "N20"))}})
+	if res.Stale != 1 || res.Events != 1 {
+		t.Fatalf("stale apply = %+v, want 1 stale line and 1 event", res)
+	}
+	if got := lineOf(t, b, id+"-01"); got.Status != "shipped" || got.PlatformStatus != "N30" {
+		t.Fatalf("line = %+v, want shipped/N30", got)
+	}
+	var events []struct {
+		From    *string `db:"from_status"`
+		To      string  `db:"to_status"`
+		Applied bool    `db:"applied"`
+	}
+	if err := b.db.Select(&events, `SELECT from_status, to_status, applied FROM line_status_events ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 3 || !events[0].Applied || events[0].From != nil || !events[1].Applied || *events[1].From != "paid" ||
+		events[2].Applied || events[2].To != "preparing" || *events[2].From != "shipped" {
+		t.Fatalf("events = %+v", events)
+	}
+	// Same time as stored, newer status: applied (a tie is not older).
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{order(id, t2, line(mallsync.LineDelivered, "N40"))}})
+	if got := lineOf(t, b, id+"-01"); got.Status != "delivered" {
+		t.Fatalf("line after tie = %+v", got)
+	}
+	// Orders follow the same rule.
+	var ch time.Time
+	if err := b.db.Get(&ch, `SELECT changed_at FROM orders WHERE platform_order_id = $1`, id); err != nil || !ch.Equal(t2) {
+		t.Fatalf("order changed_at = %v, %v; want %v", ch, err, t2)
+	}
+}
+
+func TestApplyPageCursorAndDataAreAtomic(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	page := mallsync.Page{Orders: []mallsync.Order{order("20260701-0000001", t0, line(mallsync.LinePaid, "N10"))}}
+	if _, err := b.sync.ApplyPage(ctx, b.mall, mallsync.StreamOrders, page, mallsync.Cursor{}, "a"); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		page mallsync.Page
+		from mallsync.Cursor
+		code string
+	}{
+		{"stale cursor", mallsync.Page{Orders: []mallsync.Order{order("20260701-0000009", t0, line(mallsync.LinePaid, "N10"))}},
+			mallsync.Cursor{Value: "", Seq: 0}, mallsync.ECONFLICT},
+		{"refused row rolls back the whole page", mallsync.Page{Orders: []mallsync.Order{
+			order("20260701-0000008", t0, line(mallsync.LinePaid, "N10")),
+			order("20260701-0000009", t0, line("lost", "N??")),
+		}}, mallsync.Cursor{Value: "a", Seq: 1}, mallsync.EINVALID},
+	}
+	for _, tt := range tests {
+		_, err := b.sync.ApplyPage(ctx, b.mall, mallsync.StreamOrders, tt.page, tt.from, "b")
+		if mallsync.ErrorCode(err) != tt.code {
+			t.Errorf("%s: err = %v, want %s", tt.name, err, tt.code)
+		}
+	}
+	cur, err := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders)
+	if err != nil || cur != (mallsync.Cursor{Value: "a", Seq: 1}) {
+		t.Fatalf("cursor = %+v, %v", cur, err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM orders`); n != 1 {
+		t.Fatalf("orders = %d, want 1 (failed pages must write nothing)", n)
+	}
+}
+
+func TestApplyPageQuarantinesAndDedupes(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	o := order("20260701-0000001", t0, line(mallsync.LinePaid, "N10"))
+	newer := order("20260701-0000001", t0.Add(time.Minute), line(mallsync.LinePreparing, "N20"))
+	reject := mallsync.Reject{Resource: "order", PlatformID: "20260701-0000002", Reason: `unknown cafe24 status code "Z99"`, Raw: json.RawMessage(`{"order_id":"20260701-0000002"}`)}
+	res := apply(t, b, mallsync.Page{Orders: []mallsync.Order{o, newer}, Rejects: []mallsync.Reject{reject, reject}})
+	if res.Orders != 1 || res.Lines != 1 || res.Quarantined != 2 {
+		t.Fatalf("apply = %+v", res)
+	}
+	if got := lineOf(t, b, "20260701-0000001-01"); got.Status != "preparing" {
+		t.Fatalf("duplicate kept the older copy: %+v", got)
+	}
+	apply(t, b, mallsync.Page{Rejects: []mallsync.Reject{reject}})
+	var q struct {
+		Reason string `db:"reason"`
+		Seen   int    `db:"seen_count"`
+		Raw    string `db:"raw"`
+	}
+	if err := b.db.Get(&q, `SELECT reason, seen_count, raw FROM quarantine`); err != nil {
+		t.Fatal(err)
+	}
+	if q.Seen != 2 || q.Reason != reject.Reason || q.Raw != string(reject.Raw) {
+		t.Fatalf("quarantine = %+v", q)
+	}
+}
+
+func TestRecordSyncRun(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	end := t0.Add(time.Minute)
+	if err := b.sync.RecordSyncRun(ctx, b.mall, mallsync.StreamOrders, mallsync.SyncRun{Pages: 2, Lines: 10, APICalls: 3, CaughtUp: true, EndedAt: end}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.sync.RecordSyncRun(ctx, b.mall, mallsync.StreamOrders, mallsync.SyncRun{Pages: 1, Err: "EUNAVAILABLE: 503", EndedAt: end.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	var h struct {
+		Runs, Pages, Lines int
+		Err                string
+		Success            time.Time
+	}
+	if err := b.db.QueryRow(`SELECT runs, pages, lines, last_error, last_success_at FROM sync_cursors`).Scan(&h.Runs, &h.Pages, &h.Lines, &h.Err, &h.Success); err != nil {
+		t.Fatal(err)
+	}
+	if h.Runs != 2 || h.Pages != 3 || h.Lines != 10 || h.Err != "EUNAVAILABLE: 503" || !h.Success.Equal(end) {
+		t.Fatalf("health = %+v", h)
+	}
+}
+
+func TestMigrationsAreReversible(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'order_lines'`); n != 0 {
+		t.Fatal("order_lines survived migrating down")
+	}
+	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,130 @@
+package mallsync
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Stream names one kind of record a connector pulls from a platform.
+type Stream string
+
+// The streams.
+const (
+	StreamOrders Stream = "orders"
+)
+
+// Cursor is a stream's position. Value is owned by the connector (opaque to the store and to
+// workflows); Seq counts the pages committed so far and is how the store refuses a writer
+// that works from a stale position.
+type Cursor struct {
+	Value string `json:"value"`
+	Seq   int64  `json:"seq"`
+}
+
+// Reject is a platform record that did not map. It is kept raw with the reason, never dropped.
+type Reject struct {
+	Resource   string
+	PlatformID string
+	Reason     string
+	Raw        json.RawMessage
+}
+
+// Page is one page of mapped records from a platform, with the records that failed to map.
+type Page struct {
+	Orders  []Order
+	Rejects []Reject
+}
+
+// Lines counts the order lines in the page.
+func (p Page) Lines() int {
+	n := 0
+	for i := range p.Orders {
+		n += len(p.Orders[i].Lines)
+	}
+	return n
+}
+
+// Applied reports what ApplyPage did.
+type Applied struct {
+	Orders int
+	Lines  int
+	// Events is the number of status events appended (applied or not).
+	Events int
+	// Stale is the number of lines left as stored because the incoming change was older.
+	Stale       int
+	Quarantined int
+	// Cursor is the stream's cursor after the page.
+	Cursor Cursor
+}
+
+// SyncStore persists what syncs bring: orders, lines, their status history, quarantined
+// records and stream cursors.
+type SyncStore interface {
+	// Cursor returns the stream's stored cursor; the zero Cursor when the stream never ran.
+	Cursor(ctx context.Context, mall MallKey, stream Stream) (Cursor, error)
+	// ApplyPage upserts the page's orders and lines, appends status events, quarantines the
+	// rejects and moves the cursor from `from` to a cursor with value next, in one transaction.
+	// A line is never moved backwards: when the incoming change is older than the stored one the
+	// event is recorded but the line keeps its state. Returns ECONFLICT, and writes nothing,
+	// when the stored cursor is not `from` (another writer got there first).
+	ApplyPage(ctx context.Context, mall MallKey, stream Stream, page Page, from Cursor, next string) (Applied, error)
+	// RecordSyncRun notes the outcome of a sync run for the mall's health view.
+	RecordSyncRun(ctx context.Context, mall MallKey, stream Stream, run SyncRun) error
+}
+
+// SyncRun is the outcome of one SyncStream activity.
+type SyncRun struct {
+	Pages     int
+	Lines     int
+	APICalls  int
+	CaughtUp  bool
+	Err       string
+	StartedAt time.Time
+	EndedAt   time.Time
+}
+
+// MallStore stores the malls applied from mall files.
+type MallStore interface {
+	// PutMall creates or replaces the mall with m.Key.
+	PutMall(ctx context.Context, m Mall) error
+	// Mall returns the mall with key, or ENOTFOUND.
+	Mall(ctx context.Context, key MallKey) (Mall, error)
+	// Malls lists every mall, by key.
+	Malls(ctx context.Context) ([]Mall, error)
+}
+
+// Token is an OAuth token pair for a mall. It is a secret: stored sealed, never logged.
+type Token struct {
+	AccessToken      string
+	RefreshToken     string
+	AccessExpiresAt  time.Time
+	RefreshExpiresAt time.Time
+}
+
+// AppClient is the platform app's client id and secret a mall authorizes.
+type AppClient struct {
+	ClientID     string
+	ClientSecret string
+}
+
+// Credential is what a mall needs to call its platform.
+type Credential struct {
+	Ref    string
+	Client AppClient
+	Token  Token
+}
+
+// CredentialStore keeps credentials sealed at rest and serializes token rotation.
+type CredentialStore interface {
+	// PutCredential stores c under c.Ref, replacing what was there.
+	PutCredential(ctx context.Context, c Credential) error
+	// Credential returns the credential named ref, or ENOTFOUND.
+	Credential(ctx context.Context, ref string) (Credential, error)
+	// RotateToken serializes refreshes of ref's token across every process. Holding a lock on
+	// the credential, it reads the stored token; if its access token is no longer `stale` another
+	// process already refreshed and the stored token is returned without calling refresh.
+	// Otherwise refresh is called with the stored credential, and the token it returns is
+	// persisted before RotateToken returns it. A refresh token is thus presented at most once.
+	RotateToken(ctx context.Context, ref string, stale string, refresh func(context.Context, Credential) (Token, error)) (Token, error)
+}

@@ -1,0 +1,205 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
+)
+
+// nonRetryable are the error types (mallsync error codes) retrying cannot fix.
+var nonRetryable = []string{mallsync.EINVALID, mallsync.EUNAUTHORIZED, mallsync.EFORBIDDEN, mallsync.ENOTFOUND}
+
+// Activities holds what the sync activities need. Register one per worker.
+type Activities struct {
+	Malls      mallsync.MallStore
+	Store      mallsync.SyncStore
+	Connectors *connectors.Registry
+	// Now is the clock connectors read "now" from (a simulator's clock in tests); nil = time.Now.
+	Now func() time.Time
+	// Prefetch is how many pages may be fetched ahead of the one being committed (default 2).
+	Prefetch int
+	Logger   *slog.Logger
+}
+
+func (a *Activities) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
+}
+
+func (a *Activities) logger() *slog.Logger {
+	if a.Logger != nil {
+		return a.Logger
+	}
+	return slog.Default()
+}
+
+// Plan is what a sync cycle needs to know about its mall.
+type Plan struct {
+	Interval time.Duration
+	Streams  []mallsync.Stream
+}
+
+// PlanMall reads the mall's current definition: its interval and its connector's streams.
+func (a *Activities) PlanMall(ctx context.Context, key mallsync.MallKey) (Plan, error) {
+	mall, err := a.Malls.Mall(ctx, key)
+	if err != nil {
+		return Plan{}, activityError(fmt.Errorf("reading mall: %w", err))
+	}
+	conn, err := a.Connectors.For(ctx, mall)
+	if err != nil {
+		return Plan{}, activityError(err)
+	}
+	iv := mall.Sync.Interval
+	if iv <= 0 {
+		iv = 5 * time.Minute
+	}
+	return Plan{Interval: iv, Streams: conn.Streams()}, nil
+}
+
+// StreamInput names the stream a SyncStream activity works on.
+type StreamInput struct {
+	Mall   mallsync.MallKey
+	Stream mallsync.Stream
+	// Slice bounds the activity: it stops after the page that crosses it.
+	Slice time.Duration
+}
+
+// StreamResult counts what one SyncStream activity did.
+type StreamResult struct {
+	Pages       int
+	Lines       int
+	Events      int
+	Stale       int
+	Quarantined int
+	APICalls    int
+	CaughtUp    bool
+	// Seq is the stream cursor's sequence after the last committed page.
+	Seq int64
+}
+
+// Progress is the heartbeat detail of SyncStream: where it is.
+type Progress struct {
+	Seq   int64
+	Pages int
+	Lines int
+}
+
+type fetchedPage struct {
+	f   connectors.Fetched
+	err error
+}
+
+// SyncStream pulls pages of one stream and commits each with its cursor, until caught up or
+// the time slice ends. See the package doc.
+func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res StreamResult, err error) {
+	started := a.now()
+	wallStart := time.Now()
+	defer func() {
+		run := mallsync.SyncRun{Pages: res.Pages, Lines: res.Lines, APICalls: res.APICalls, CaughtUp: res.CaughtUp,
+			StartedAt: wallStart, EndedAt: time.Now()}
+		if err != nil {
+			run.Err = mallsync.ErrorCode(err) + ": " + mallsync.ErrorMessage(err)
+		}
+		if rerr := a.Store.RecordSyncRun(context.WithoutCancel(ctx), in.Mall, in.Stream, run); rerr != nil {
+			a.logger().Warn("recording sync run", "mall", in.Mall, "stream", in.Stream, "error", rerr)
+		}
+		err = activityError(err)
+	}()
+	mall, err := a.Malls.Mall(ctx, in.Mall)
+	if err != nil {
+		return res, fmt.Errorf("reading mall: %w", err)
+	}
+	conn, err := a.Connectors.For(ctx, mall)
+	if err != nil {
+		return res, err
+	}
+	cur, err := a.Store.Cursor(ctx, in.Mall, in.Stream)
+	if err != nil {
+		return res, err
+	}
+	res.Seq = cur.Seq
+	slice := in.Slice
+	if slice <= 0 {
+		slice = defaultSlice
+	}
+	deadline := wallStart.Add(slice)
+	prefetch := a.Prefetch
+	if prefetch <= 0 {
+		prefetch = 2
+	}
+
+	// The fetcher reads ahead while the committer writes: the next page's position depends only
+	// on the previous fetch, not on its commit.
+	fctx, stop := context.WithCancel(ctx)
+	defer stop()
+	pages := make(chan fetchedPage, prefetch)
+	go func() {
+		defer close(pages)
+		value := cur.Value
+		for {
+			f, err := conn.Fetch(fctx, in.Stream, value, a.now())
+			select {
+			case pages <- fetchedPage{f, err}:
+			case <-fctx.Done():
+				return
+			}
+			if err != nil || f.CaughtUp || time.Now().After(deadline) {
+				return
+			}
+			value = f.Next
+		}
+	}()
+
+	for p := range pages {
+		if p.err != nil {
+			return res, fmt.Errorf("fetching %s page after cursor %d: %w", in.Stream, cur.Seq, p.err)
+		}
+		res.APICalls += p.f.Calls
+		mall.Ownership.Assign(p.f.Page.Orders)
+		applied, err := a.Store.ApplyPage(ctx, in.Mall, in.Stream, p.f.Page, cur, p.f.Next)
+		if err != nil {
+			return res, fmt.Errorf("committing %s page %d: %w", in.Stream, cur.Seq+1, err)
+		}
+		cur = applied.Cursor
+		res.Pages++
+		res.Lines += applied.Lines
+		res.Events += applied.Events
+		res.Stale += applied.Stale
+		res.Quarantined += applied.Quarantined
+		res.Seq = cur.Seq
+		res.CaughtUp = p.f.CaughtUp
+		activity.RecordHeartbeat(ctx, Progress{Seq: cur.Seq, Pages: res.Pages, Lines: res.Lines})
+	}
+	if ctx.Err() != nil {
+		return res, ctx.Err()
+	}
+	a.logger().Debug("stream synced", "mall", in.Mall, "stream", in.Stream, "pages", res.Pages,
+		"lines", res.Lines, "caught_up", res.CaughtUp, "sim_elapsed", a.now().Sub(started))
+	return res, nil
+}
+
+// activityError turns mallsync errors into Temporal application errors whose type is the
+// error code, so retry policies can name the codes that must not be retried.
+func activityError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return temporal.NewApplicationErrorWithCause(err.Error(), mallsync.ErrorCode(err), err)
+}

@@ -1,0 +1,207 @@
+package sync
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/mallsync/mallsync"
+)
+
+func TestMallSyncStopsWhenCaughtUp(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 5}
+	env.RegisterActivity(newActivities(store, conn))
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true})
+	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
+		t.Fatalf("workflow: completed=%v err=%v", env.IsWorkflowCompleted(), env.GetWorkflowError())
+	}
+	var res Result
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if store.lineCount() != 10 || len(res.Streams) != 1 || res.Streams[0].Seq != 5 || !res.Streams[0].CaughtUp || res.Streams[0].Lines != 10 {
+		t.Fatalf("lines=%d result=%+v", store.lineCount(), res)
+	}
+}
+
+// A stream that does not catch up within its slice continues at once, not after the interval.
+func TestMallSyncContinuesAfterSliceWithoutWaiting(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 3}
+	env.RegisterActivity(newActivities(store, conn))
+	start := env.Now()
+	// Slice of 1ns: every activity stops after its first page.
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true, Slice: time.Nanosecond})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if store.lineCount() != 6 {
+		t.Fatalf("lines = %d, want 6", store.lineCount())
+	}
+	if el := env.Now().Sub(start); el >= testMall.Sync.Interval {
+		t.Fatalf("took %v of workflow time: it waited the interval between slices", el)
+	}
+}
+
+func TestMallSyncPollsNewDataEachInterval(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 2}
+	env.RegisterActivity(newActivities(store, conn))
+	env.RegisterDelayedCallback(func() { conn.setAvailable(4) }, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: "stop", StopWhenCaughtUp: true})
+	}, 3*time.Minute)
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if store.lineCount() != 8 {
+		t.Fatalf("lines = %d, want 8 (new pages picked up by a later cycle)", store.lineCount())
+	}
+}
+
+func TestMallSyncPauseResumeAndStatus(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
+	env.RegisterActivity(newActivities(store, conn))
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalPause, nil) }, time.Minute)
+	env.RegisterDelayedCallback(func() { conn.setAvailable(3) }, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		// Paused for several intervals: nothing new was synced.
+		if n := store.lineCount(); n != 2 {
+			t.Errorf("lines while paused = %d, want 2", n)
+		}
+		v, err := env.QueryWorkflow(QueryStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st Status
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if !st.Paused || st.Mall != testMall.Key || len(st.Streams) != 1 || st.Streams[0].Seq != 1 {
+			t.Errorf("status while paused = %+v", st)
+		}
+		env.SignalWorkflow(SignalResume, nil)
+		env.SignalWorkflow(SignalSyncNow, SyncNow{StopWhenCaughtUp: true})
+	}, 30*time.Minute)
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if store.lineCount() != 6 {
+		t.Fatalf("lines after resume = %d, want 6", store.lineCount())
+	}
+}
+
+func TestMallSyncContinuesAsNew(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
+	env.RegisterActivity(newActivities(store, conn))
+	env.SetStartWorkflowOptions(testStartOptions())
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, CyclesPerRun: 3})
+	err := env.GetWorkflowError()
+	var can *workflowContinueAsNew
+	if !asContinueAsNew(err, &can) {
+		t.Fatalf("err = %v, want continue-as-new", err)
+	}
+	if can.input.TotalCycles != 3 || can.input.Mall != testMall.Key || len(can.input.Streams) != 1 {
+		t.Fatalf("carried state = %+v", can.input)
+	}
+}
+
+// A failed stream is recorded in the status and retried next cycle; the workflow lives on.
+func TestMallSyncSurvivesNonRetryableError(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store := newMemStore(testMall)
+	conn := &pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EUNAUTHORIZED, "refresh token refused: re-authorize the mall")}
+	env.RegisterActivity(newActivities(store, conn))
+	env.RegisterDelayedCallback(func() {
+		v, _ := env.QueryWorkflow(QueryStatus)
+		var st Status
+		_ = v.Get(&st)
+		if len(st.Streams) != 1 || st.Streams[0].LastError == "" {
+			t.Errorf("status after failure = %+v, want the error", st)
+		}
+		env.SignalWorkflow(SignalSyncNow, SyncNow{StopWhenCaughtUp: true})
+	}, time.Minute)
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if conn.fetches > 4 {
+		t.Fatalf("fetches = %d: EUNAUTHORIZED must not be retried by the activity's policy", conn.fetches)
+	}
+	if store.lineCount() != 4 {
+		t.Fatalf("lines = %d, want 4", store.lineCount())
+	}
+}
+
+func TestSyncStreamActivity(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		conn      *pagedConnector
+		failApply int64
+		wantLines int
+		wantSeq   int64
+		wantCode  string
+	}{
+		{name: "all pages", conn: &pagedConnector{available: 4}, wantLines: 8, wantSeq: 4},
+		{name: "fetch fails midway: committed pages stay", conn: &pagedConnector{available: 4, failAt: 2, err: mallsync.Errorf(mallsync.EUNAVAILABLE, "503")},
+			wantLines: 4, wantSeq: 2, wantCode: mallsync.EUNAVAILABLE},
+		{name: "commit fails midway", conn: &pagedConnector{available: 4}, failApply: 3, wantLines: 6, wantSeq: 3, wantCode: mallsync.EUNAVAILABLE},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var s testsuite.WorkflowTestSuite
+			env := s.NewTestActivityEnvironment()
+			store := newMemStore(testMall)
+			store.failApplyAt = tt.failApply
+			a := newActivities(store, tt.conn)
+			env.RegisterActivity(a)
+			v, err := env.ExecuteActivity(a.SyncStream, StreamInput{Mall: testMall.Key, Stream: mallsync.StreamOrders, Slice: time.Minute})
+			if tt.wantCode != "" {
+				var appErr *temporal.ApplicationError
+				if !asApplicationError(err, &appErr) || appErr.Type() != tt.wantCode {
+					t.Fatalf("err = %v, want application error %s", err, tt.wantCode)
+				}
+			} else {
+				if err != nil {
+					t.Fatal(err)
+				}
+				var res StreamResult
+				if err := v.Get(&res); err != nil {
+					t.Fatal(err)
+				}
+				if !res.CaughtUp || res.Seq != tt.wantSeq || res.Lines != tt.wantLines {
+					t.Fatalf("result = %+v", res)
+				}
+			}
+			cur, _ := store.Cursor(context.Background(), testMall.Key, mallsync.StreamOrders)
+			if store.lineCount() != tt.wantLines || cur.Seq != tt.wantSeq {
+				t.Fatalf("stored lines=%d seq=%d, want %d, %d", store.lineCount(), cur.Seq, tt.wantLines, tt.wantSeq)
+			}
+			if len(store.runs) != 1 || (tt.wantCode != "") != (store.runs[0].Err != "") {
+				t.Fatalf("recorded runs = %+v", store.runs)
+			}
+		})
+	}
+}
