@@ -1,0 +1,179 @@
+package cafe24sim
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Truth is the ground truth of the mall as of the simulated clock: what a perfect connector
+// would have stored after reading everything visible. Late events (Faults.LateRate) that are
+// not visible yet are not part of it.
+type Truth struct {
+	// At is the clock time the truth was taken at.
+	At time.Time
+	// Orders counts the orders that exist (order_date visible).
+	Orders int
+	// Lines lists every item of those orders, by order_id then item_no.
+	Lines []TruthLine
+}
+
+// TruthLine is one order item as of the clock.
+type TruthLine struct {
+	OrderID  string // order_id
+	ItemCode string // order_item_code
+	Status   string // order_status, e.g. "N40"
+	Quantity int
+	// PaymentAmount is the item's payment_amount in won.
+	PaymentAmount int64
+}
+
+// ByStatus counts the lines per status code.
+func (t Truth) ByStatus() map[string]int {
+	m := map[string]int{}
+	for _, l := range t.Lines {
+		m[l.Status]++
+	}
+	return m
+}
+
+// Truth returns the ground truth as of the clock.
+func (s *Server) Truth() Truth {
+	v := s.view()
+	d := v.d
+	t := Truth{At: s.clock.Now()}
+	var id []byte
+	for oi := range d.orders {
+		o := &d.orders[oi]
+		if int64(o.at) > v.now {
+			break // orders are sorted by date
+		}
+		if !v.orderShown(uint32(oi)) {
+			continue
+		}
+		t.Orders++
+		id = v.appendOrderID(id[:0], uint32(oi))
+		orderID := string(id)
+		paid := v.paidShown(uint32(oi))
+		for k := uint32(0); k < uint32(o.n); k++ {
+			ii := o.first + k
+			it := &d.items[ii]
+			p := &d.catalog[it.product]
+			line := (p.price+p.variants[it.variant].price)*int64(it.qty) - int64(it.discount)*100
+			t.Lines = append(t.Lines, TruthLine{
+				OrderID:       orderID,
+				ItemCode:      orderID + "-" + string(appendPad(nil, int64(k)+1, 2)),
+				Status:        statusCodes[v.state(ii, paid).status],
+				Quantity:      int(it.qty),
+				PaymentAmount: line,
+			})
+		}
+	}
+	return t
+}
+
+// debugTruth serves GET /debug/truth (simulator only, no auth): a summary of Truth, and with
+// ?lines=1 every line under "list".
+func (s *Server) debugTruth(w http.ResponseWriter, r *http.Request) {
+	full := r.URL.Query().Get("lines") == "1"
+	v := s.view()
+	d := v.d
+	var counts [numStatuses]int
+	orders, lines := 0, 0
+	b := append([]byte(nil), `{"at":`...)
+	b = appendKST(b, v.now+d.base)
+	var list []byte
+	if full {
+		list = append(list, `,"list":[`...)
+	}
+	for oi := range d.orders {
+		o := &d.orders[oi]
+		if int64(o.at) > v.now {
+			break
+		}
+		if !v.orderShown(uint32(oi)) {
+			continue
+		}
+		orders++
+		paid := v.paidShown(uint32(oi))
+		for k := uint32(0); k < uint32(o.n); k++ {
+			ii := o.first + k
+			st := v.state(ii, paid).status
+			counts[st]++
+			if full {
+				it := &d.items[ii]
+				p := &d.catalog[it.product]
+				if lines > 0 {
+					list = append(list, ',')
+				}
+				list = append(list, `{"order_item_code":"`...)
+				list = v.appendOrderID(list, uint32(oi))
+				list = append(list, '-')
+				list = appendPad(list, int64(k)+1, 2)
+				list = append(list, `","order_status":"`...)
+				list = append(list, statusCodes[st]...)
+				list = append(list, `","quantity":`...)
+				list = strconv.AppendInt(list, int64(it.qty), 10)
+				list = append(list, `,"payment_amount":`...)
+				list = appendMoney(list, (p.price+p.variants[it.variant].price)*int64(it.qty)-int64(it.discount)*100)
+				list = append(list, '}')
+			}
+			lines++
+		}
+	}
+	b = append(b, `,"orders":`...)
+	b = strconv.AppendInt(b, int64(orders), 10)
+	b = append(b, `,"lines":`...)
+	b = strconv.AppendInt(b, int64(lines), 10)
+	b = append(b, `,"by_status":{`...)
+	codes := slices.Clone(statusCodes[:])
+	slices.Sort(codes)
+	first := true
+	for _, c := range codes {
+		n := counts[slices.Index(statusCodes[:], c)]
+		if n == 0 {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = appendStr(b, c)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(n), 10)
+	}
+	b = append(b, '}')
+	if full {
+		b = append(b, list...)
+		b = append(b, ']')
+	}
+	writeBody(w, http.StatusOK, append(b, '}'))
+}
+
+// debugClock serves POST /debug/clock?advance=24h or ?set=2024-03-01T00:00:00+09:00
+// (simulator only, no auth) and answers {"now":..}.
+func (s *Server) debugClock(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	switch {
+	case q.Get("advance") != "":
+		d, err := time.ParseDuration(q.Get("advance"))
+		if err != nil {
+			flatError(w, http.StatusBadRequest, "invalid_request", "advance must be a Go duration such as 24h")
+			return
+		}
+		s.clock.Advance(d)
+	case q.Get("set") != "":
+		t, err := time.Parse(time.RFC3339, q.Get("set"))
+		if err != nil {
+			flatError(w, http.StatusBadRequest, "invalid_request", "set must be an RFC 3339 time")
+			return
+		}
+		s.clock.Set(t)
+	default:
+		flatError(w, http.StatusBadRequest, "invalid_request", "give advance=<duration> or set=<RFC 3339 time>")
+		return
+	}
+	b := append([]byte(`{"now":`), appendKST(nil, s.clock.Now().Unix())...)
+	writeBody(w, http.StatusOK, append(b, '}'))
+}
