@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+	"github.com/mallsync/mallsync/mappings"
+	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/temporaldev"
+	"github.com/mallsync/mallsync/workflows"
+	syncwf "github.com/mallsync/mallsync/workflows/sync"
+)
+
+// devConfig is `mallsync dev`'s flags.
+type devConfig struct {
+	orders   int
+	seed     int64
+	days     int
+	once     bool
+	json     bool
+	noLimits bool
+	faults   bool
+	speed    float64
+	dataDir  string
+	simAddr  string
+	logLevel string
+}
+
+// devState records the simulator data set the database was synced from, so that a restart
+// with the same arguments resumes and one with other arguments starts clean.
+type devState struct {
+	Seed   int64     `json:"seed"`
+	Orders int       `json:"orders"`
+	Days   int       `json:"days"`
+	End    time.Time `json:"end"`
+}
+
+func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	var cfg devConfig
+	fs := newFlags("dev", stderr)
+	fs.IntVar(&cfg.orders, "orders", 2000, "orders the simulator generates")
+	fs.Int64Var(&cfg.seed, "seed", 1, "simulator seed (same seed, same data)")
+	fs.IntVar(&cfg.days, "days", 120, "days of order history before today")
+	fs.BoolVar(&cfg.once, "once", false, "exit when caught up, with a summary")
+	fs.BoolVar(&cfg.json, "json", false, "end the summary with one JSON line")
+	fs.BoolVar(&cfg.noLimits, "no-limits", false, "switch off the simulator's rate limit and mallsync's call cap")
+	fs.BoolVar(&cfg.faults, "faults", false, "inject faults: 429s, 5xx, slow and truncated responses, duplicate rows")
+	fs.Float64Var(&cfg.speed, "speed", 60, "without --once: simulated seconds per real second")
+	fs.StringVar(&cfg.dataDir, "data", ".mallsync", "data directory (Temporal's SQLite file, dev key, state)")
+	fs.StringVar(&cfg.simAddr, "sim-addr", "127.0.0.1:0", "simulator listen address")
+	fs.StringVar(&cfg.logLevel, "log", "warn", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cfg.orders < 1 || cfg.days < 1 {
+		return errors.New("dev: --orders and --days must be positive")
+	}
+	logger := newLogger(stderr, cfg.logLevel)
+	say := func(format string, a ...any) { fmt.Fprintf(stderr, "· "+format+"\n", a...) }
+
+	// Postgres.
+	dsn := databaseURL(getenv)
+	if err := postgres.EnsureDatabase(ctx, dsn); err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := postgres.MigrateUp(ctx, db.DB); err != nil {
+		return err
+	}
+	box, keySource, err := secretBox(getenv, filepath.Join(cfg.dataDir, "secret.key"))
+	if err != nil {
+		return err
+	}
+	st := newStores(db, box)
+	say("postgres %s migrated; credentials sealed with the key from %s", postgres.Redact(dsn), keySource)
+
+	// The simulator: a fixed data set anchored at today's KST midnight, so the same arguments
+	// on the same day mean the same orders.
+	kst := time.FixedZone("KST", 9*3600)
+	now := time.Now().In(kst)
+	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, kst)
+	state := devState{Seed: cfg.seed, Orders: cfg.orders, Days: cfg.days, End: end.UTC()}
+	sim := cafe24sim.New(cafe24sim.Options{
+		Seed: cfg.seed, Orders: cfg.orders, Start: end.AddDate(0, 0, -cfg.days), End: end,
+		NoLimits: cfg.noLimits, Clock: cafe24sim.NewClock(end),
+	})
+	if cfg.faults {
+		sim.SetFaults(cafe24sim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
+			TruncateRate: 0.02, DuplicateRate: 0.05})
+	}
+	ln, err := net.Listen("tcp", cfg.simAddr)
+	if err != nil {
+		return fmt.Errorf("simulator: %w", err)
+	}
+	simSrv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go simSrv.Serve(ln) //nolint:errcheck // ends with Shutdown
+	defer simSrv.Shutdown(context.WithoutCancel(ctx))
+	simURL := "http://" + ln.Addr().String()
+	say("cafe24 simulator at %s: %d orders over %d days (seed %d), clock %s", simURL, cfg.orders, cfg.days, cfg.seed, end.Format(time.RFC3339))
+
+	// Temporal and a worker.
+	tsrv, err := temporaldev.Start(ctx, temporaldev.Options{
+		DBPath: filepath.Join(cfg.dataDir, "temporal.db"), LogPath: filepath.Join(cfg.dataDir, "temporal.log")})
+	if err != nil {
+		return err
+	}
+	defer tsrv.Stop()
+	tc, err := tsrv.Dial(ctx)
+	if err != nil {
+		return fmt.Errorf("connecting to the dev temporal server: %w", err)
+	}
+	defer tc.Close()
+	say("temporal dev server at %s (state in %s)", tsrv.HostPort(), filepath.Join(cfg.dataDir, "temporal.db"))
+
+	// The demo mall, pointed at the simulator and authorized through its OAuth endpoints.
+	malls, err := mappings.DemoMalls(time.Now())
+	if err != nil {
+		return err
+	}
+	var mall mallsync.Mall
+	for _, m := range malls {
+		if m.Platform == mallsync.PlatformCafe24 {
+			mall = m
+		}
+	}
+	if mall.Key == "" {
+		return errors.New("no cafe24 demo mall among the embedded mall files")
+	}
+	mall.Account.APIBase = simURL
+	mall.Account.MallID = "demomall"
+	mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
+	if err := st.malls.PutMall(ctx, mall); err != nil {
+		return err
+	}
+	if err := resetIfDataSetChanged(ctx, cfg.dataDir, state, st, tc, mall.Key, say); err != nil {
+		return err
+	}
+	if err := authorizeDemo(ctx, st, mall, simURL); err != nil {
+		return err
+	}
+	say("mall %s applied and authorized (OAuth code flow against the simulator)", mall.Key)
+
+	maxCalls := 0.0
+	if cfg.noLimits {
+		maxCalls = -1
+	}
+	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls), logger, sim.Clock().Now)})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("starting worker: %w", err)
+	}
+	defer w.Stop()
+
+	before, err := st.sync.Summary(ctx, mall.Key)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
+	run, err := startSync(ctx, tc, mall.Key, cfg.once)
+	if err != nil {
+		return err
+	}
+	if !cfg.once {
+		return devForever(ctx, cfg, sim, st, mall, end, stdout, say)
+	}
+	done := make(chan error, 1)
+	go func() { done <- run.Get(ctx, nil) }()
+	tick := time.NewTicker(2 * time.Second)
+	defer tick.Stop()
+	for waiting := true; waiting; {
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("sync workflow: %w", err)
+			}
+			waiting = false
+		case <-tick.C:
+			if s, err := st.sync.Summary(ctx, mall.Key); err == nil {
+				say("syncing %s: %d lines stored (%.0f lines/s)", mall.Key, s.Lines, float64(s.Lines-before.Lines)/time.Since(started).Seconds())
+			}
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	elapsed := time.Since(started)
+	rep, err := buildReport(ctx, st, sim, mall, before.Lines, elapsed)
+	if err != nil {
+		return err
+	}
+	rep.print(stdout, simURL)
+	if cfg.json {
+		return json.NewEncoder(stdout).Encode(rep)
+	}
+	return nil
+}
+
+// devForever keeps syncing, moving the simulator's clock at cfg.speed, and prints where things
+// stand every 10 seconds until interrupted.
+func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st stores, mall mallsync.Mall, end time.Time, stdout io.Writer, say func(string, ...any)) error {
+	say("syncing %s every %s; the simulator's clock runs %.0fx; Ctrl-C stops", mall.Key, mall.Sync.Interval, cfg.speed)
+	wallStart := time.Now()
+	clockTick := time.NewTicker(time.Second)
+	defer clockTick.Stop()
+	report := time.NewTicker(10 * time.Second)
+	defer report.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-clockTick.C:
+			sim.Clock().Set(end.Add(time.Duration(float64(time.Since(wallStart)) * cfg.speed)))
+		case <-report.C:
+			rep, err := buildReport(ctx, st, sim, mall, 0, time.Since(wallStart))
+			if err != nil {
+				say("report: %v", err)
+				continue
+			}
+			fmt.Fprintf(stdout, "%s  sim %s  lines %d/%d  mismatches %d  api calls %d\n", time.Now().Format("15:04:05"),
+				sim.Clock().Now().In(end.Location()).Format("01-02 15:04"), rep.Lines, rep.TruthLines, rep.Mismatches, rep.APICalls)
+		}
+	}
+}
+
+// resetIfDataSetChanged clears the demo mall's synced data (and ends its workflow) when the
+// simulator's data set differs from the one it was synced from.
+func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, st stores, tc client.Client, key mallsync.MallKey, say func(string, ...any)) error {
+	path := filepath.Join(dataDir, "dev-state.json")
+	var prev devState
+	if b, err := os.ReadFile(path); err == nil {
+		if json.Unmarshal(b, &prev) == nil && prev == state {
+			return nil
+		}
+	}
+	if err := st.sync.ResetMall(ctx, key); err != nil {
+		return err
+	}
+	err := tc.TerminateWorkflow(ctx, syncwf.WorkflowID(key), "", "dev: the simulator's data set changed")
+	if err != nil && !isNotFound(err) {
+		return fmt.Errorf("ending the previous sync workflow: %w", err)
+	}
+	b, _ := json.Marshal(state)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return fmt.Errorf("writing dev state: %w", err)
+	}
+	say("new simulator data set: %s's synced data cleared", key)
+	return nil
+}
+
+// authorizeDemo runs the OAuth authorization-code flow against the simulator, as a mall owner
+// would in a browser, and stores the sealed tokens.
+func authorizeDemo(ctx context.Context, st stores, mall mallsync.Mall, simURL string) error {
+	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
+	redirect := "http://127.0.0.1/mallsync/oauth/callback"
+	state := "dev-" + fmt.Sprint(time.Now().UnixNano())
+	authURL := cafe24.AuthorizeURL(simURL, app.ClientID, state, redirect, []string{"mall.read_order", "mall.write_order"})
+	noFollow := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		return fmt.Errorf("authorizing demo mall: %w", err)
+	}
+	resp.Body.Close()
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != http.StatusFound || err != nil {
+		return fmt.Errorf("authorizing demo mall: simulator answered %d", resp.StatusCode)
+	}
+	if loc.Query().Get("state") != state {
+		return errors.New("authorizing demo mall: state does not match")
+	}
+	tok, err := cafe24.ExchangeCode(ctx, &http.Client{Timeout: 10 * time.Second}, simURL, app, loc.Query().Get("code"), redirect)
+	if err != nil {
+		return fmt.Errorf("exchanging the demo mall's code: %w", err)
+	}
+	return st.creds.PutCredential(ctx, mallsync.Credential{Ref: mall.CredentialsRef, Client: app, Token: tok})
+}

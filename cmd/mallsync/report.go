@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+	"github.com/mallsync/mallsync/postgres"
+)
+
+// devReport is dev's summary; its JSON is the last line of `dev --once --json`.
+type devReport struct {
+	Mall        string         `json:"mall"`
+	Orders      int            `json:"orders"`
+	Lines       int            `json:"lines"`
+	TruthOrders int            `json:"truth_orders"`
+	TruthLines  int            `json:"truth_lines"`
+	Mismatches  int            `json:"mismatches"`
+	Missing     int            `json:"missing"`
+	Extra       int            `json:"extra"`
+	Differing   int            `json:"differing"`
+	APICalls    int64          `json:"api_calls"`
+	ElapsedS    float64        `json:"elapsed_s"`
+	LinesPerS   float64        `json:"lines_per_s"`
+	ByStatus    map[string]int `json:"by_status"`
+	ByOwnership map[string]int `json:"by_ownership"`
+	Quarantined int            `json:"quarantined"`
+	Events      int            `json:"status_events"`
+	Examples    []string       `json:"mismatch_examples,omitempty"`
+}
+
+func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mallsync.Mall, linesBefore int, elapsed time.Duration) (devReport, error) {
+	sum, err := st.sync.Summary(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	facts, err := st.sync.LineFacts(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	truth := sim.Truth()
+	cmp := truth.Diff(storedLines(facts))
+	rep := devReport{
+		Mall: string(mall.Key), Orders: sum.Orders, Lines: sum.Lines, TruthOrders: truth.Orders, TruthLines: len(truth.Lines),
+		Mismatches: cmp.Mismatches(), Missing: cmp.Missing, Extra: cmp.Extra, Differing: cmp.Differing,
+		APICalls: sim.Calls(), ElapsedS: elapsed.Seconds(), ByStatus: map[string]int{}, ByOwnership: map[string]int{},
+		Quarantined: sum.Quarantined, Events: sum.Events, Examples: cmp.Examples,
+	}
+	if s := elapsed.Seconds(); s > 0 {
+		rep.LinesPerS = float64(sum.Lines-linesBefore) / s
+	}
+	for k, v := range sum.ByStatus {
+		rep.ByStatus[string(k)] = v
+	}
+	for k, v := range sum.ByOwnership {
+		rep.ByOwnership[string(k)] = v
+	}
+	return rep, nil
+}
+
+func (r devReport) print(w io.Writer, simURL string) {
+	fmt.Fprintf(w, "\nmallsync dev: %s (cafe24 simulator at %s)\n", r.Mall, simURL)
+	fmt.Fprintf(w, "  orders      %8d   truth %8d\n", r.Orders, r.TruthOrders)
+	fmt.Fprintf(w, "  lines       %8d   truth %8d   mismatches %d (missing %d, extra %d, differing %d)\n",
+		r.Lines, r.TruthLines, r.Mismatches, r.Missing, r.Extra, r.Differing)
+	fmt.Fprintf(w, "  by status   %s\n", joinCounts(r.ByStatus, statusOrder()))
+	fmt.Fprintf(w, "  ownership   %s\n", joinCounts(r.ByOwnership, []string{"direct", "consignment", "logistics"}))
+	fmt.Fprintf(w, "  api calls %d · elapsed %.1fs · %.0f lines/s · status events %d · quarantined %d\n",
+		r.APICalls, r.ElapsedS, r.LinesPerS, r.Events, r.Quarantined)
+	for _, e := range r.Examples {
+		fmt.Fprintf(w, "  mismatch: %s\n", e)
+	}
+}
+
+func statusOrder() []string {
+	out := make([]string, len(mallsync.LineStatuses))
+	for i, s := range mallsync.LineStatuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func joinCounts(m map[string]int, order []string) string {
+	var parts []string
+	seen := map[string]bool{}
+	for _, k := range order {
+		if n, ok := m[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s %d", k, n))
+			seen[k] = true
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !seen[k] {
+			rest = append(rest, k)
+		}
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		parts = append(parts, fmt.Sprintf("%s %d", k, m[k]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " · ")
+}
+
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
+
+// storedLines converts stored lines for a comparison with the simulator's truth.
+func storedLines(facts []postgres.LineFact) []cafe24sim.StoredLine {
+	out := make([]cafe24sim.StoredLine, len(facts))
+	for i, f := range facts {
+		out[i] = cafe24sim.StoredLine{ItemCode: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: f.PaymentAmount}
+	}
+	return out
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
+	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/mappings"
+	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/secret"
+	syncwf "github.com/mallsync/mallsync/workflows/sync"
+)
+
+// stores are the postgres stores a process uses.
+type stores struct {
+	malls *postgres.MallStore
+	sync  *postgres.SyncStore
+	creds *postgres.CredentialStore
+}
+
+func newStores(db *sqlx.DB, box *secret.Box) stores {
+	malls := postgres.NewMallStore(db)
+	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box)}
+}
+
+// newRegistry knows every platform connector built so far.
+func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64) *connectors.Registry {
+	reg := connectors.NewRegistry(connectors.Deps{
+		Credentials:       s.creds,
+		StatusMap:         mappings.StatusMap,
+		MaxCallsPerSecond: maxCallsPerSecond,
+		Logger:            logger,
+	})
+	reg.Register(mallsync.PlatformCafe24, cafe24.New)
+	return reg
+}
+
+func newSyncActivities(s stores, reg *connectors.Registry, logger *slog.Logger, now func() time.Time) *syncwf.Activities {
+	return &syncwf.Activities{Malls: s.malls, Store: s.sync, Connectors: reg, Now: now, Logger: logger}
+}
+
+// secretBox reads MALLSYNC_SECRET_KEY. When it is unset and keyFile is not empty (dev), the key
+// is read from keyFile, which is created (mode 0600) on first use.
+func secretBox(getenv env, keyFile string) (*secret.Box, string, error) {
+	if v := getenv("MALLSYNC_SECRET_KEY"); v != "" {
+		k, err := secret.ParseKey(v)
+		if err != nil {
+			return nil, "", fmt.Errorf("MALLSYNC_SECRET_KEY: %w", err)
+		}
+		b, err := secret.NewBox(k)
+		return b, "MALLSYNC_SECRET_KEY", err
+	}
+	if keyFile == "" {
+		return nil, "", errors.New("MALLSYNC_SECRET_KEY is not set: credentials cannot be sealed (make one with: openssl rand -base64 32)")
+	}
+	raw, err := os.ReadFile(keyFile)
+	if errors.Is(err, os.ErrNotExist) {
+		k, kerr := secret.NewKey()
+		if kerr != nil {
+			return nil, "", kerr
+		}
+		if err := os.MkdirAll(filepath.Dir(keyFile), 0o700); err != nil {
+			return nil, "", fmt.Errorf("creating %s: %w", filepath.Dir(keyFile), err)
+		}
+		if err := os.WriteFile(keyFile, []byte(k+"\n"), 0o600); err != nil {
+			return nil, "", fmt.Errorf("writing dev key: %w", err)
+		}
+		raw = []byte(k)
+	} else if err != nil {
+		return nil, "", fmt.Errorf("reading dev key: %w", err)
+	}
+	k, err := secret.ParseKey(strings.TrimSpace(string(raw)))
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", keyFile, err)
+	}
+	b, err := secret.NewBox(k)
+	return b, keyFile, err
+}

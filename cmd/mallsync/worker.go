@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/workflows"
+)
+
+func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	fs := newFlags("worker", stderr)
+	temporalAddr := fs.String("temporal", "127.0.0.1:7233", "Temporal frontend host:port")
+	namespace := fs.String("namespace", "default", "Temporal namespace")
+	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := newLogger(stderr, *logLevel)
+	box, _, err := secretBox(getenv, "")
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, databaseURL(getenv))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := newStores(db, box)
+	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace})
+	if err != nil {
+		return fmt.Errorf("connecting to temporal at %s: %w", *temporalAddr, err)
+	}
+	defer c.Close()
+	w := worker.New(c, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, 0), logger, nil)})
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("starting worker: %w", err)
+	}
+	defer w.Stop()
+	fmt.Fprintf(stdout, "worker polling %q on %s (namespace %s)\n", workflows.TaskQueue, *temporalAddr, *namespace)
+	<-ctx.Done()
+	return nil
+}

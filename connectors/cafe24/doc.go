@@ -1,0 +1,32 @@
+// Package cafe24 is the connector for Cafe24 shops: the Admin API client, OAuth with rotating
+// refresh tokens, the order sync, and the mapping from Cafe24 order JSON to domain records.
+//
+// # Change capture
+//
+// Cafe24 has no "updated since" query: GET /api/v2/admin/orders only filters by date windows
+// of one date_type at a time (at most 3 months per call, offset at most 15000), and webhooks
+// are hints, not a record of changes. The orders stream therefore runs in two phases, both
+// driven by the cursor (see cursor.go):
+//
+//  1. Backfill. Windows of date_type=order_date from the mall's Sync.BackfillStart to the time
+//     the backfill began (kept in the cursor, so a resumed backfill aims at the same end). A
+//     window spans at most 3 calendar months (KST) and is halved, using GET /orders/count,
+//     while it holds more than 15000 orders, so that offset paging (limit 1000) never goes
+//     past offset 15000. Windows are inclusive at both ends and whole seconds: a window ends one second
+//     before the next begins, so every second is read exactly once.
+//  2. Incremental passes. For each date_type in DateTypes the cursor keeps a high-water mark.
+//     A pass reads [mark − Sync.Lookback, passNow] for each date_type in turn (windows split as
+//     above) and moves that date_type's mark to passNow when done. The pass ending is what
+//     "caught up" means; the next Fetch with a later now starts a new pass. The lookback
+//     absorbs events Cafe24 records late. An order is seen again whenever any of its dates
+//     falls into a pass's windows; the store is idempotent and never moves a line backwards,
+//     so repeats cost calls, never correctness.
+//
+// Duplicates inside a page (a list shifting while it is paged) are dropped by order_id; a
+// 200 whose body does not decode (cut short) is asked for again. Orders that do not map
+// (unknown status code, bad amount or date, a line without order_item_code) come back as
+// Rejects with their raw JSON; the rest of the page goes on.
+//
+// Every call waits on the mall account's connectors.Budget (X-Api-Call-Limit, usage blocks,
+// 429 backoff) and goes through the retrying client (429, 5xx, transport errors).
+package cafe24

@@ -1,0 +1,178 @@
+package e2e
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/worker"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
+	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+	"github.com/mallsync/mallsync/mappings"
+	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/postgres/pgtest"
+	"github.com/mallsync/mallsync/secret"
+	"github.com/mallsync/mallsync/temporaldev"
+	"github.com/mallsync/mallsync/workflows"
+	syncwf "github.com/mallsync/mallsync/workflows/sync"
+)
+
+var kst = time.FixedZone("KST", 9*3600)
+
+// bundle is one running mallsync: simulator, Temporal, a worker, Postgres.
+type bundle struct {
+	t      *testing.T
+	db     *sqlx.DB
+	malls  *postgres.MallStore
+	sync   *postgres.SyncStore
+	creds  *postgres.CredentialStore
+	sim    *cafe24sim.Server
+	simURL string
+	tc     client.Client
+	worker worker.Worker
+	mall   mallsync.Mall
+}
+
+func setup(t *testing.T, opts cafe24sim.Options) *bundle {
+	t.Helper()
+	ctx := context.Background()
+	db := pgtest.DB(t)
+	k, _ := secret.NewKey()
+	key, _ := secret.ParseKey(k)
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	malls := postgres.NewMallStore(db)
+	b := &bundle{t: t, db: db, malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box)}
+
+	b.sim = cafe24sim.New(opts)
+	hs := httptest.NewServer(b.sim.Handler())
+	t.Cleanup(hs.Close)
+	b.simURL = hs.URL
+
+	srv, err := temporaldev.Start(ctx, temporaldev.Options{})
+	if err != nil {
+		t.Fatalf("temporal dev server is required for this test: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	b.tc, err = srv.Dial(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.tc.Close)
+
+	demo, err := mappings.DemoMalls(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.mall = demo[0]
+	b.mall.Account.APIBase = hs.URL
+	b.mall.Sync.BackfillStart = opts.Start
+	if err := malls.PutMall(ctx, b.mall); err != nil {
+		t.Fatal(err)
+	}
+	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
+	redirect := "http://127.0.0.1/callback"
+	tok, err := cafe24.ExchangeCode(ctx, http.DefaultClient, hs.URL, app, b.sim.AuthorizeCode(redirect, "s"), redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.creds.PutCredential(ctx, mallsync.Credential{Ref: b.mall.CredentialsRef, Client: app, Token: tok}); err != nil {
+		t.Fatal(err)
+	}
+	b.startWorker()
+	return b
+}
+
+// startWorker starts a fresh worker with its own connector registry, as a new process would.
+func (b *bundle) startWorker() {
+	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1})
+	reg.Register(mallsync.PlatformCafe24, cafe24.New)
+	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
+	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now}})
+	if err := w.Start(); err != nil {
+		b.t.Fatal(err)
+	}
+	b.worker = w
+	b.t.Cleanup(w.Stop)
+}
+
+// startSync starts (or wakes) the mall's sync workflow, to end once caught up.
+func (b *bundle) startSync(ctx context.Context) client.WorkflowRun {
+	b.t.Helper()
+	run, err := b.tc.SignalWithStartWorkflow(ctx, syncwf.WorkflowID(b.mall.Key), syncwf.SignalSyncNow,
+		syncwf.SyncNow{StopWhenCaughtUp: true}, client.StartWorkflowOptions{TaskQueue: workflows.TaskQueue},
+		syncwf.WorkflowName, syncwf.Input{Mall: b.mall.Key, StopWhenCaughtUp: true})
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return run
+}
+
+func (b *bundle) syncUntilCaughtUp(ctx context.Context) syncwf.Result {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	var res syncwf.Result
+	if err := b.startSync(ctx).Get(ctx, &res); err != nil {
+		b.t.Fatalf("sync workflow: %v", err)
+	}
+	return res
+}
+
+func (b *bundle) diff(ctx context.Context) (cafe24sim.Truth, cafe24sim.Diff) {
+	b.t.Helper()
+	facts, err := b.sync.LineFacts(ctx, b.mall.Key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	stored := make([]cafe24sim.StoredLine, len(facts))
+	for i, f := range facts {
+		stored[i] = cafe24sim.StoredLine{ItemCode: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: f.PaymentAmount}
+	}
+	truth := b.sim.Truth()
+	return truth, truth.Diff(stored)
+}
+
+func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim.Truth {
+	b.t.Helper()
+	truth, d := b.diff(ctx)
+	if d.Mismatches() != 0 {
+		b.t.Fatalf("%s: %d lines differ from the simulator's truth (missing %d, extra %d, differing %d): %v",
+			when, d.Mismatches(), d.Missing, d.Extra, d.Differing, d.Examples)
+	}
+	var orders int
+	if err := b.db.Get(&orders, `SELECT count(*) FROM orders`); err != nil {
+		b.t.Fatal(err)
+	}
+	if orders != truth.Orders || len(truth.Lines) == 0 {
+		b.t.Fatalf("%s: %d orders stored, truth %d", when, orders, truth.Orders)
+	}
+	if n := b.sim.RefreshReuses(); n != 0 {
+		b.t.Fatalf("%s: a refresh token was presented twice (%d reuses)", when, n)
+	}
+	return truth
+}
+
+func period(days int) (start, end time.Time) {
+	end = time.Date(2026, 11, 1, 0, 0, 0, 0, kst)
+	return end.AddDate(0, 0, -days), end
+}
+
+func countStatus(t cafe24sim.Truth, codes ...string) int {
+	n := 0
+	by := t.ByStatus()
+	for _, c := range codes {
+		n += by[c]
+	}
+	return n
+}
+
