@@ -175,4 +175,3 @@ func countStatus(t cafe24sim.Truth, codes ...string) int {
 	}
 	return n
 }
-
