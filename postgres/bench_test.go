@@ -13,7 +13,7 @@ import (
 
 // benchPage builds a page like a Cafe24 page: orders with two lines each and ~1.5 KB of raw JSON.
 func benchPage(first, n int) mallsync.Page {
-	pad := strings.Repeat("서울특별시 강남구 테헤란로 ", 40)
+	pad := strings.Repeat("서울특별시 강남구 테헤란로 ", 85) // ~3.4 KB per order, as Cafe24 sends
 	p := mallsync.Page{Orders: make([]mallsync.Order, n)}
 	for i := range n {
 		id := fmt.Sprintf("20260701-%07d", first+i)

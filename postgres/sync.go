@@ -68,7 +68,9 @@ func (s *SyncStore) ApplyPage(ctx context.Context, mall mallsync.MallKey, stream
 		return mallsync.Applied{}, mallsync.Errorf(mallsync.ECONFLICT, "cursor of %s/%s is at %d, page was read from %d", mall, stream, seq, from.Seq)
 	}
 	// Streams of one mall may touch the same lines: take the mall's lock for the transaction.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, id); err != nil {
+	// The commit need not wait for the WAL flush: a page and its cursor are lost or kept
+	// together, and a lost page is fetched again from the platform.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`, id); err != nil {
 		return mallsync.Applied{}, fmt.Errorf("locking mall %s: %w", mall, interpret(err))
 	}
 
@@ -192,7 +194,7 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, mallID int64, orders []*mall
 			$9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::text[], $16::text[])
 			WITH ORDINALITY AS t(id, channel, ordered, paid, bname, bphone, bemail, rname, rphone, rzip, raddr,
 				pay, fee, changed, hash, n)
-		JOIN jsonb_array_elements($17::jsonb) WITH ORDINALITY AS r(raw, n) USING (n)
+		JOIN json_array_elements($17::json) WITH ORDINALITY AS r(raw, n) USING (n)
 		ON CONFLICT (mall_id, platform_order_id) DO UPDATE SET
 			channel = EXCLUDED.channel, ordered_at = EXCLUDED.ordered_at, paid_at = EXCLUDED.paid_at,
 			buyer_name = EXCLUDED.buyer_name, buyer_phone = EXCLUDED.buyer_phone, buyer_email = EXCLUDED.buyer_email,
@@ -236,8 +238,8 @@ func upsertLines(ctx context.Context, tx *sqlx.Tx, mallID int64, lines []lineRef
 					status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed)
 		),
 		old AS (
-			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at
-			FROM order_lines l JOIN incoming i ON l.mall_id = $1 AND l.platform_line_id = i.lid
+			SELECT id, platform_line_id, status, platform_status, changed_at
+			FROM order_lines WHERE mall_id = $1 AND platform_line_id = ANY ($3::text[])
 		),
 		up AS (
 			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, product_code,
@@ -270,22 +272,25 @@ func upsertLines(ctx context.Context, tx *sqlx.Tx, mallID int64, lines []lineRef
 					EXCLUDED.payment_amount, EXCLUDED.claim_code, EXCLUDED.claim_status, EXCLUDED.tracking_no,
 					EXCLUDED.ownership, EXCLUDED.changed_at, EXCLUDED.product_name, EXCLUDED.option_value,
 					EXCLUDED.shipped_at, EXCLUDED.delivered_at)
-			RETURNING id, platform_line_id
+			RETURNING id, status, platform_status, changed_at, xmax = 0 AS inserted
+		),
+		stale AS (
+			-- older than what is stored, and saying something else: recorded, not applied
+			SELECT o.id, o.status AS from_status, i.status, i.pstatus, i.changed
+			FROM incoming i JOIN old o ON o.platform_line_id = i.lid
+			WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
 		),
 		ev AS (
 			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
-			SELECT COALESCE(o.id, u.id), o.status, i.status, i.pstatus, i.changed,
-				o.id IS NULL OR i.changed >= o.changed_at
-			FROM incoming i
-			LEFT JOIN old o ON o.platform_line_id = i.lid
-			LEFT JOIN up u ON u.platform_line_id = i.lid
-			WHERE o.id IS NULL OR o.platform_status <> i.pstatus OR o.status <> i.status
+			SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
+			FROM up u LEFT JOIN old o ON NOT u.inserted AND o.id = u.id
+			WHERE u.inserted OR o.platform_status <> u.platform_status OR o.status <> u.status
+			UNION ALL
+			SELECT id, from_status, status, pstatus, changed, false FROM stale
 			ON CONFLICT (line_id, platform_code, changed_at) DO NOTHING
 			RETURNING applied
 		)
-		SELECT (SELECT count(*) FROM ev),
-			(SELECT count(*) FROM incoming i JOIN old o ON o.platform_line_id = i.lid
-			 WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status))`,
+		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`,
 		mallID, pq.Array(oid), pq.Array(lid), pq.Array(pno), pq.Array(pcode), pq.Array(vcode), pq.Array(sku),
 		pq.Array(pname), pq.Array(opt), pq.Array(brand), pq.Array(scode), pq.Array(sname), pq.Array(qty),
 		pq.Array(price), pq.Array(pay), pq.Array(status), pq.Array(pstatus), pq.Array(own), pq.Array(ccode),
