@@ -28,7 +28,7 @@ var kst = time.FixedZone("KST", 9*3600)
 
 // bundle is one running mallsync: simulator, Temporal, a worker, Postgres.
 type bundle struct {
-	t      *testing.T
+	t      testing.TB
 	db     *sqlx.DB
 	malls  *postgres.MallStore
 	sync   *postgres.SyncStore
@@ -40,7 +40,7 @@ type bundle struct {
 	mall   mallsync.Mall
 }
 
-func setup(t *testing.T, opts cafe24sim.Options) *bundle {
+func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.DB(t)

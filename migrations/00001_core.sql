@@ -41,10 +41,11 @@ CREATE TABLE orders (
     payment_amount      bigint NOT NULL DEFAULT 0,
     shipping_fee        bigint NOT NULL DEFAULT 0,
     changed_at          timestamptz NOT NULL,
-    -- the platform's JSON for the order, lines included, byte for byte as received (json, not
-    -- jsonb: kept as text, validated but not rebuilt); raw_hash lets a re-fetch of an unchanged
-    -- order skip the write
-    raw                 json NOT NULL,
+    -- the platform's JSON for the order, lines included, byte for byte as received. Stored as
+    -- text (the connector decoded it, so it is valid JSON; cast with raw::jsonb to query it):
+    -- parsing it again on every write would cost more than the rest of the order row.
+    -- raw_hash lets a re-fetch of an unchanged order skip the write.
+    raw                 text NOT NULL,
     raw_hash            text NOT NULL,
     first_seen_at       timestamptz NOT NULL DEFAULT now(),
     updated_at          timestamptz NOT NULL DEFAULT now(),
