@@ -3,7 +3,7 @@ package postgres
 import (
 	"bytes"
 	"context"
-	"crypto/md5"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -184,8 +184,8 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, mallID int64, orders []*mall
 		if bytes.IndexByte(raw, recordSeparator) >= 0 || bytes.IndexByte(raw, 0) >= 0 {
 			return mallsync.Errorf(mallsync.EINVALID, "order %s: raw payload is not JSON text (control byte)", o.PlatformOrderID)
 		}
-		sum := md5.Sum(raw)
-		hashes[i] = hex.EncodeToString(sum[:])
+		sum := sha256.Sum256(raw)
+		hashes[i] = hex.EncodeToString(sum[:16])
 		if i > 0 {
 			raws.WriteByte(recordSeparator)
 		}

@@ -37,6 +37,12 @@ type Options struct {
 	Namespace string
 	// LogPath receives the server's own log at warn level; empty discards it.
 	LogPath string
+	// FrontendPort fixes the frontend's port; history, matching and worker take the next three
+	// and their membership ports start at FrontendPort-300 (7233 → 6933, as Temporal's own
+	// defaults). Zero picks free ports. A restarted server with a state file should keep its
+	// ports: the cluster membership it recorded then names itself, and the services come up
+	// at once instead of waiting for the old members to be declared dead.
+	FrontendPort int
 }
 
 // Server is a running in-process Temporal server.
@@ -54,6 +60,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	ports, err := freePorts(9)
 	if err != nil {
 		return nil, err
+	}
+	if p := opts.FrontendPort; p > 0 {
+		ports = append([]int{p, p - 300, p + 1, p - 299, p + 2, p - 298, p + 3, p - 297}, ports[8])
 	}
 	sqlCfg := config.SQL{PluginName: sqliteplugin.PluginName, ConnectAttributes: map[string]string{}}
 	if opts.DBPath == "" {

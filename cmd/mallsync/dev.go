@@ -39,6 +39,7 @@ type devConfig struct {
 	dataDir  string
 	simAddr  string
 	logLevel string
+	tport    int
 }
 
 // devState records the simulator data set the database was synced from, so that a restart
@@ -64,6 +65,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	fs.StringVar(&cfg.dataDir, "data", ".mallsync", "data directory (Temporal's SQLite file, dev key, state)")
 	fs.StringVar(&cfg.simAddr, "sim-addr", "127.0.0.1:0", "simulator listen address")
 	fs.StringVar(&cfg.logLevel, "log", "warn", "log level: debug, info, warn, error")
+	fs.IntVar(&cfg.tport, "temporal-port", 7233, "the dev Temporal server's frontend port (the next three and 6933.. are used too); 0 picks free ports")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -119,7 +121,8 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 
 	// Temporal and a worker.
 	tsrv, err := temporaldev.Start(ctx, temporaldev.Options{
-		DBPath: filepath.Join(cfg.dataDir, "temporal.db"), LogPath: filepath.Join(cfg.dataDir, "temporal.log")})
+		DBPath: filepath.Join(cfg.dataDir, "temporal.db"), LogPath: filepath.Join(cfg.dataDir, "temporal.log"),
+		FrontendPort: cfg.tport})
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,12 @@
 //     falls into a pass's windows; the store is idempotent and never moves a line backwards,
 //     so repeats cost calls, never correctness.
 //
-// Duplicates inside a page (a list shifting while it is paged) are dropped by order_id; a
+// A list that shifts while it is paged (orders inserted before the offset) starts the next
+// page with rows already read: the cursor keeps the last order_id read, those leading rows
+// are skipped, and the offset moves on only by the rows that were new, so the row pushed past
+// the page end is read on the next page instead of being lost. (An order deleted before the
+// offset would hide one row; Cafe24 does not delete orders, and the lookback reads recent
+// windows again.) Duplicates inside a page are dropped by order_id; a
 // 200 whose body does not decode (cut short) is asked for again. Orders that do not map
 // (unknown status code, bad amount or date, a line without order_item_code) come back as
 // Rejects with their raw JSON; the rest of the page goes on.
