@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
 // A 120-day backfill of 5,000 orders lands equal to the truth; a day later, the orders that
@@ -14,7 +15,12 @@ func TestBackfillThenNextDay(t *testing.T) {
 	ctx := context.Background()
 	start, end := period(120)
 	b := setup(t, cafe24sim.Options{Seed: 11, Orders: 5000, Start: start, End: end, NoLimits: true})
-	res := b.syncUntilCaughtUp(ctx)
+	run := b.startSync(ctx)
+	var res syncwf.Result
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatalf("sync workflow: %v", err)
+	}
+	b.recordHistory(ctx, run.GetRunID())
 	if len(res.Streams) != 1 || res.Streams[0].Lines == 0 {
 		t.Fatalf("sync result = %+v", res)
 	}

@@ -38,7 +38,20 @@ func (p *ordersPage) UnmarshalJSON(b []byte) error {
 // DecodeBody decodes a whole response body, which it may keep (see connectors.BodyDecoder).
 // It skips json.Unmarshal's separate validation pass; a body cut short fails with
 // io.ErrUnexpectedEOF or a *json.SyntaxError.
+//
+// A hand-written scanner (decodeFast) decodes the usual page; whatever it does not handle
+// exactly as encoding/json would (a syntax error, a field of an unexpected type, a repeated or
+// escaped key...) is left to encoding/json: the whole page when the body is not valid JSON (so
+// the error is encoding/json's own), or just the order otherwise.
 func (p *ordersPage) DecodeBody(b []byte) error {
+	if p.decodeFast(b) {
+		return nil
+	}
+	return p.decodeStd(b)
+}
+
+// decodeStd is DecodeBody with encoding/json's streaming decoder.
+func (p *ordersPage) decodeStd(b []byte) error {
 	p.Orders = p.Orders[:0]
 	dec := json.NewDecoder(bytes.NewReader(b))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -430,3 +443,15 @@ func decodeReason(err error) string {
 	}
 	return "malformed JSON"
 }
+
+// The fast page decoder.
+//
+// decodeFast scans the page bytes once. It validates the JSON as it goes (strings, escapes,
+// numbers, literals, nesting), cuts each order's bytes out by offset and decodes only the fields
+// orderFields has, skipping the others without building anything. It gives exactly what
+// encoding/json gives, or gives up: it reports false when the body is not valid JSON or has a
+// shape it does not handle at page level (the caller then runs decodeStd, which produces
+// encoding/json's result and error), and it hands one order to json.Unmarshal when that order
+// is valid JSON it does not decode itself (a field of an unexpected type, a repeated known key,
+// a key with escapes or capitals that encoding/json might match case-insensitively, invalid
+// UTF-8 or a lone surrogate in a string it needs, a number as a string...).

@@ -1,0 +1,1029 @@
+package cafe24
+
+import (
+	"encoding/json"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file holds the fast path of the orders page decoder: a single-pass scanner over the
+// page bytes that validates the JSON and decodes only the fields mapping needs. Whatever it
+// cannot decide exactly as encoding/json would, it hands back (the whole page to decodeStd, or
+// one order to json.Unmarshal), so its results are always those of the standard decoder,
+// which fastdecode_test.go checks on simulator pages and thousands of rewritten bodies.
+
+// fastMaxDepth bounds nesting in the fast path; deeper input goes to encoding/json.
+const fastMaxDepth = 512
+
+// slabSize is how many items or receivers one allocation holds.
+const slabSize = 256
+
+type fastDec struct {
+	b []byte
+	i int
+
+	// The order being decoded: its strings, unescaped, one after the other (they become one
+	// Go string when the order is read), and the spans of its fields.
+	arena     []byte
+	o         orderSpans
+	receivers [][rFields]span
+	items     [][iFields]span
+
+	// Backing arrays handed out to the orders, slabSize at a time.
+	itemSlab   []itemJSON
+	recvSlab   []receiverJSON
+	amountSlab []amountsJSON
+	buyerSlab  []buyerJSON
+}
+
+func (p *ordersPage) decodeFast(b []byte) bool {
+	p.Orders = p.Orders[:0]
+	d := fastDec{b: b}
+	if d.peek() != '{' {
+		return false
+	}
+	d.i++
+	c := d.peek()
+	if c == '}' {
+		d.i++
+		return d.atEnd()
+	}
+	for {
+		if c != '"' {
+			return false
+		}
+		ks, ke, kf, ok := d.str()
+		if !ok || kf != 0 || d.peek() != ':' {
+			return false
+		}
+		d.i++
+		if string(b[ks:ke]) == "orders" {
+			switch d.peek() {
+			case 'n':
+				if !d.lit("null") {
+					return false
+				}
+			case '[':
+				if !d.orders(p) {
+					return false
+				}
+			default:
+				return false
+			}
+		} else if !d.skip(0) {
+			return false
+		}
+		c = d.peek()
+		if c == ',' {
+			d.i++
+			c = d.peek()
+			continue
+		}
+		if c != '}' {
+			return false
+		}
+		d.i++
+		return d.atEnd()
+	}
+}
+
+// atEnd reports whether only whitespace is left. encoding/json's streaming decoder ignores what
+// follows the page; the fast path leaves such bodies to it.
+func (d *fastDec) atEnd() bool {
+	d.peek()
+	return d.i == len(d.b)
+}
+
+// orders decodes the orders array; d.b[d.i] is '['.
+func (d *fastDec) orders(p *ordersPage) bool {
+	d.i++
+	c := d.peek()
+	if c == ']' {
+		d.i++
+		return true
+	}
+	if p.Orders == nil {
+		p.Orders = make([]orderJSON, 0, 64)
+	}
+	for {
+		start := d.i
+		p.Orders = append(p.Orders, orderJSON{})
+		o := &p.Orders[len(p.Orders)-1]
+		switch c {
+		case '{':
+			if !d.order(&o.f) {
+				// Valid JSON the fast path does not decode, or not valid JSON at all.
+				d.i = start
+				if !d.skip(0) {
+					return false
+				}
+				o.f = orderFields{}
+				o.err = json.Unmarshal(d.b[start:d.i], &o.f)
+			}
+		case 'n':
+			if !d.lit("null") {
+				return false
+			}
+		default:
+			if !d.skip(0) {
+				return false
+			}
+			o.err = json.Unmarshal(d.b[start:d.i], &o.f)
+		}
+		o.raw = d.b[start:d.i]
+		c = d.peek()
+		if c == ',' {
+			d.i++
+			c = d.peek()
+			continue
+		}
+		if c != ']' {
+			return false
+		}
+		d.i++
+		return true
+	}
+}
+
+// peek skips whitespace and returns the next byte, 0 at the end.
+func (d *fastDec) peek() byte {
+	for d.i < len(d.b) {
+		switch c := d.b[d.i]; c {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// lit consumes the literal l (true, false, null) at d.i.
+func (d *fastDec) lit(l string) bool {
+	if len(d.b)-d.i < len(l) || string(d.b[d.i:d.i+len(l)]) != l {
+		return false
+	}
+	d.i += len(l)
+	return true
+}
+
+const (
+	strEscaped  = 1 << iota // has a backslash escape
+	strNonASCII             // has a byte ≥ 0x80
+)
+
+// strClass classifies string bytes: 0 plain, 1 quote, 2 backslash, 3 control, 4 non-ASCII.
+var strClass = func() (t [256]byte) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = 3
+	}
+	t['"'] = 1
+	t['\\'] = 2
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 4
+	}
+	return t
+}()
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// str consumes a string at d.i (which must be '"'), checking its escapes, and returns the
+// bounds of its contents and what they hold.
+func (d *fastDec) str() (s, e int, flags uint8, ok bool) {
+	b := d.b
+	j := d.i + 1
+	s = j
+	for j < len(b) {
+		switch strClass[b[j]] {
+		case 0:
+			j++
+		case 1:
+			d.i = j + 1
+			return s, j, flags, true
+		case 2:
+			flags |= strEscaped
+			if j+1 >= len(b) {
+				return 0, 0, 0, false
+			}
+			switch b[j+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				j += 2
+			case 'u':
+				if j+6 > len(b) || !isHex(b[j+2]) || !isHex(b[j+3]) || !isHex(b[j+4]) || !isHex(b[j+5]) {
+					return 0, 0, 0, false
+				}
+				j += 6
+			default:
+				return 0, 0, 0, false
+			}
+		case 3:
+			return 0, 0, 0, false
+		default:
+			flags |= strNonASCII
+			j++
+		}
+	}
+	return 0, 0, 0, false
+}
+
+// num consumes a number at d.i: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func (d *fastDec) num() bool {
+	b, j := d.b, d.i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	switch {
+	case j < len(b) && b[j] == '0':
+		j++
+	case j < len(b) && '1' <= b[j] && b[j] <= '9':
+		for j++; j < len(b) && '0' <= b[j] && b[j] <= '9'; j++ {
+		}
+	default:
+		return false
+	}
+	if j < len(b) && b[j] == '.' {
+		j++
+		if j >= len(b) || b[j] < '0' || b[j] > '9' {
+			return false
+		}
+		for j++; j < len(b) && '0' <= b[j] && b[j] <= '9'; j++ {
+		}
+	}
+	if j < len(b) && (b[j] == 'e' || b[j] == 'E') {
+		j++
+		if j < len(b) && (b[j] == '+' || b[j] == '-') {
+			j++
+		}
+		if j >= len(b) || b[j] < '0' || b[j] > '9' {
+			return false
+		}
+		for j++; j < len(b) && '0' <= b[j] && b[j] <= '9'; j++ {
+		}
+	}
+	d.i = j
+	return true
+}
+
+// skip consumes any value at d.i, checking it is valid JSON.
+func (d *fastDec) skip(depth int) bool {
+	switch d.peek() {
+	case '"':
+		_, _, _, ok := d.str()
+		return ok
+	case '{':
+		if depth >= fastMaxDepth {
+			return false
+		}
+		d.i++
+		c := d.peek()
+		if c == '}' {
+			d.i++
+			return true
+		}
+		for {
+			if c != '"' {
+				return false
+			}
+			if _, _, _, ok := d.str(); !ok || d.peek() != ':' {
+				return false
+			}
+			d.i++
+			if !d.skip(depth + 1) {
+				return false
+			}
+			c = d.peek()
+			if c == ',' {
+				d.i++
+				c = d.peek()
+				continue
+			}
+			if c != '}' {
+				return false
+			}
+			d.i++
+			return true
+		}
+	case '[':
+		if depth >= fastMaxDepth {
+			return false
+		}
+		d.i++
+		if d.peek() == ']' {
+			d.i++
+			return true
+		}
+		for {
+			if !d.skip(depth + 1) {
+				return false
+			}
+			c := d.peek()
+			if c == ',' {
+				d.i++
+				continue
+			}
+			if c != ']' {
+				return false
+			}
+			d.i++
+			return true
+		}
+	case 't':
+		return d.lit("true")
+	case 'f':
+		return d.lit("false")
+	case 'n':
+		return d.lit("null")
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return d.num()
+	}
+	return false
+}
+
+// valClass is strClass with non-ASCII bytes plain: string values are checked for UTF-8
+// separately.
+var valClass = func() (t [256]byte) {
+	t = strClass
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 0
+	}
+	return t
+}()
+
+// keyClass classifies key bytes like strClass, and marks capitals and non-ASCII bytes (5):
+// encoding/json matches keys to fields case-insensitively, Unicode folding included, so a key
+// with those may name a field although it is not spelled like one.
+var keyClass = func() (t [256]byte) {
+	t = strClass
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = 5
+	}
+	for c := 0x80; c < 0x100; c++ {
+		t[c] = 5
+	}
+	return t
+}()
+
+// key consumes `"key":` and returns the key. plain is false when the key has escapes, capitals
+// or non-ASCII bytes: the fast path does not decode the objects that hold such keys.
+func (d *fastDec) key(c byte) (k []byte, plain, ok bool) {
+	if c != '"' {
+		return nil, false, false
+	}
+	b := d.b
+	j := d.i + 1
+	s := j
+	for j < len(b) && keyClass[b[j]] == 0 {
+		j++
+	}
+	if j < len(b) && b[j] == '"' {
+		d.i = j + 1
+		k, plain = b[s:j], true
+	} else {
+		if _, _, _, ok := d.str(); !ok {
+			return nil, false, false
+		}
+		k = b[s : d.i-1]
+	}
+	if d.peek() != ':' {
+		return nil, false, false
+	}
+	d.i++
+	return k, plain, true
+}
+
+// next consumes what follows a member: ',' (then returns the next byte and more=true) or the
+// closing byte (more=false).
+func (d *fastDec) next(closing byte) (c byte, more, ok bool) {
+	c = d.peek()
+	if c == ',' {
+		d.i++
+		return d.peek(), true, true
+	}
+	if c == closing {
+		d.i++
+		return 0, false, true
+	}
+	return 0, false, false
+}
+
+// once records that the field of bit was seen; a repeated key is left to encoding/json.
+func once(seen *uint64, bit uint64) bool {
+	if *seen&bit != 0 {
+		return false
+	}
+	*seen |= bit
+	return true
+}
+
+// span is a string decoded into the order's arena: arena[off:end]. The zero span is "".
+type span struct{ off, end int32 }
+
+func (sp span) of(s string) string { return s[sp.off:sp.end] }
+
+// string decodes a string field into the arena: a JSON string, or null (which leaves the field
+// as it is, as encoding/json does).
+func (d *fastDec) string(sp *span) bool {
+	switch d.peek() {
+	case '"':
+		b := d.b
+		j := d.i + 1
+		s := j
+		for j < len(b) && valClass[b[j]] == 0 {
+			j++
+		}
+		off := int32(len(d.arena))
+		if j < len(b) && b[j] == '"' { // no escapes
+			d.i = j + 1
+			v := b[s:j]
+			if !ascii(v) && !utf8.Valid(v) {
+				return false
+			}
+			d.arena = append(d.arena, v...)
+		} else {
+			s, e, flags, ok := d.str()
+			if !ok || !d.unescape(b[s:e], flags) {
+				return false
+			}
+		}
+		*sp = span{off, int32(len(d.arena))}
+		return true
+	case 'n':
+		return d.lit("null")
+	}
+	return false
+}
+
+func ascii(s []byte) bool {
+	for _, c := range s {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// number decodes a json.Number field into the arena: a JSON number, or null (which leaves the
+// field as it is). encoding/json also takes a string holding a number; the fast path leaves
+// that to it.
+func (d *fastDec) number(sp *span) bool {
+	switch c := d.peek(); {
+	case c == 'n':
+		return d.lit("null")
+	case c == '-' || '0' <= c && c <= '9':
+		s := d.i
+		if !d.num() {
+			return false
+		}
+		off := int32(len(d.arena))
+		d.arena = append(d.arena, d.b[s:d.i]...)
+		*sp = span{off, int32(len(d.arena))}
+		return true
+	}
+	return false
+}
+
+// unescape appends the decoded JSON string contents s to the arena. It declines (false) invalid
+// UTF-8 and lone or broken surrogates, which encoding/json turns into U+FFFD.
+func (d *fastDec) unescape(s []byte, flags uint8) bool {
+	out := d.arena
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, n := utf8.DecodeRune(s[i:])
+			if r == utf8.RuneError && n == 1 {
+				return false
+			}
+			out = append(out, s[i:i+n]...)
+			i += n
+			continue
+		}
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		// str has checked the escape.
+		switch s[i+1] {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r := hex4(s[i+2:])
+			i += 6
+			switch {
+			case r < 0xD800 || r > 0xDFFF:
+			case r <= 0xDBFF && i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u':
+				lo := hex4(s[i+2:])
+				if lo < 0xDC00 || lo > 0xDFFF {
+					return false
+				}
+				r = utf16.DecodeRune(r, lo)
+				i += 6
+			default:
+				return false
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default: // '"', '\\', '/'
+			out = append(out, s[i+1])
+		}
+		i += 2
+	}
+	d.arena = out
+	return true
+}
+
+func hex4(s []byte) rune {
+	var r rune
+	for _, c := range s[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		default:
+			c -= 'A' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// The spans of one order's fields while it is decoded; materialize turns them into
+// orderFields once the order is read, with one string for all of them.
+const (
+	oOrderID = iota
+	oOrderPlaceID
+	oOrderDate
+	oPaymentDate
+	oCancelDate
+	oPaymentAmount
+	oFields
+)
+
+const (
+	aShippingFee = iota
+	aPaymentAmount
+	aFields
+)
+
+const (
+	bName = iota
+	bEmail
+	bPhone
+	bCellphone
+	bZipcode
+	bAddress1
+	bAddress2
+	bFields
+)
+
+const (
+	rName = iota
+	rPhone
+	rCellphone
+	rZipcode
+	rAddress1
+	rAddress2
+	rAddressFull
+	rFields
+)
+
+const (
+	iOrderItemCode = iota
+	iProductNo
+	iProductCode
+	iVariantCode
+	iProductName
+	iOptionValue
+	iProductPrice
+	iOptionPrice
+	iQuantity
+	iPaymentAmount
+	iSupplierID
+	iSupplierCode
+	iSupplierName
+	iTrackingNo
+	iShippingCompanyCode
+	iOrderStatus
+	iOrderStatusBeforeCS
+	iClaimCode
+	iShippedDate
+	iDeliveredDate
+	iPurchaseConfirmationDate
+	iCancelRequestDate
+	iCancelDate
+	iReturnRequestDate
+	iReturnCollectedDate
+	iRefundDate
+	iExchangeRequestDate
+	iFields
+)
+
+// list states of receivers and items: absent or null (nil), or an array.
+const (
+	listNil = iota
+	listArray
+)
+
+type orderSpans struct {
+	f          [oFields]span
+	hasAmounts bool
+	amounts    [aFields]span
+	hasBuyer   bool
+	buyer      [bFields]span
+	receivers  int // listNil or listArray; the elements are in fastDec.receivers
+	items      int
+}
+
+// order decodes an order object at d.i ('{') into f. It returns false, leaving f alone, when
+// it does not decode it.
+func (d *fastDec) order(f *orderFields) bool {
+	d.i++
+	d.arena = d.arena[:0]
+	d.receivers = d.receivers[:0]
+	d.items = d.items[:0]
+	o := &d.o
+	*o = orderSpans{}
+	var seen uint64
+	c := d.peek()
+	if c == '}' {
+		d.i++
+		return true
+	}
+	for {
+		k, plain, ok := d.key(c)
+		if !ok || !plain {
+			return false
+		}
+		switch string(k) {
+		case "order_id":
+			ok = once(&seen, 1<<0) && d.string(&o.f[oOrderID])
+		case "order_place_id":
+			ok = once(&seen, 1<<1) && d.string(&o.f[oOrderPlaceID])
+		case "order_date":
+			ok = once(&seen, 1<<2) && d.string(&o.f[oOrderDate])
+		case "payment_date":
+			ok = once(&seen, 1<<3) && d.string(&o.f[oPaymentDate])
+		case "cancel_date":
+			ok = once(&seen, 1<<4) && d.string(&o.f[oCancelDate])
+		case "payment_amount":
+			ok = once(&seen, 1<<5) && d.string(&o.f[oPaymentAmount])
+		case "actual_order_amount":
+			ok = once(&seen, 1<<6) && d.amounts(o)
+		case "buyer":
+			ok = once(&seen, 1<<7) && d.buyer(o)
+		case "receivers":
+			ok = once(&seen, 1<<8) && d.receiverList(o)
+		case "items":
+			ok = once(&seen, 1<<9) && d.itemList(o)
+		default:
+			ok = d.skip(1)
+		}
+		if !ok {
+			return false
+		}
+		var more bool
+		if c, more, ok = d.next('}'); !ok {
+			return false
+		} else if !more {
+			d.materialize(f)
+			return true
+		}
+	}
+}
+
+// materialize sets f from the spans of the order just decoded.
+func (d *fastDec) materialize(f *orderFields) {
+	s := string(d.arena)
+	o := &d.o
+	f.OrderID = o.f[oOrderID].of(s)
+	f.OrderPlaceID = o.f[oOrderPlaceID].of(s)
+	f.OrderDate = o.f[oOrderDate].of(s)
+	f.PaymentDate = o.f[oPaymentDate].of(s)
+	f.CancelDate = o.f[oCancelDate].of(s)
+	f.PaymentAmount = o.f[oPaymentAmount].of(s)
+	if o.hasAmounts {
+		if len(d.amountSlab) == cap(d.amountSlab) {
+			d.amountSlab = make([]amountsJSON, 0, slabSize)
+		}
+		d.amountSlab = append(d.amountSlab, amountsJSON{
+			ShippingFee:   o.amounts[aShippingFee].of(s),
+			PaymentAmount: o.amounts[aPaymentAmount].of(s),
+		})
+		f.ActualOrderAmount = &d.amountSlab[len(d.amountSlab)-1]
+	}
+	if o.hasBuyer {
+		if len(d.buyerSlab) == cap(d.buyerSlab) {
+			d.buyerSlab = make([]buyerJSON, 0, slabSize)
+		}
+		b := &o.buyer
+		d.buyerSlab = append(d.buyerSlab, buyerJSON{
+			Name: b[bName].of(s), Email: b[bEmail].of(s), Phone: b[bPhone].of(s),
+			Cellphone: b[bCellphone].of(s), Zipcode: b[bZipcode].of(s),
+			Address1: b[bAddress1].of(s), Address2: b[bAddress2].of(s),
+		})
+		f.Buyer = &d.buyerSlab[len(d.buyerSlab)-1]
+	}
+	if o.receivers == listArray {
+		n := len(d.receivers)
+		if n > cap(d.recvSlab)-len(d.recvSlab) {
+			d.recvSlab = make([]receiverJSON, 0, max(slabSize, n))
+		}
+		l := len(d.recvSlab)
+		for i := range d.receivers {
+			r := &d.receivers[i]
+			d.recvSlab = append(d.recvSlab, receiverJSON{
+				Name: r[rName].of(s), Phone: r[rPhone].of(s), Cellphone: r[rCellphone].of(s),
+				Zipcode: r[rZipcode].of(s), Address1: r[rAddress1].of(s), Address2: r[rAddress2].of(s),
+				AddressFull: r[rAddressFull].of(s),
+			})
+		}
+		f.Receivers = d.recvSlab[l : l+n : l+n]
+	}
+	if o.items == listArray {
+		n := len(d.items)
+		if n > cap(d.itemSlab)-len(d.itemSlab) {
+			d.itemSlab = make([]itemJSON, 0, max(slabSize, n))
+		}
+		l := len(d.itemSlab)
+		for i := range d.items {
+			it := &d.items[i]
+			d.itemSlab = append(d.itemSlab, itemJSON{
+				OrderItemCode:            it[iOrderItemCode].of(s),
+				ProductNo:                json.Number(it[iProductNo].of(s)),
+				ProductCode:              it[iProductCode].of(s),
+				VariantCode:              it[iVariantCode].of(s),
+				ProductName:              it[iProductName].of(s),
+				OptionValue:              it[iOptionValue].of(s),
+				ProductPrice:             it[iProductPrice].of(s),
+				OptionPrice:              it[iOptionPrice].of(s),
+				Quantity:                 json.Number(it[iQuantity].of(s)),
+				PaymentAmount:            it[iPaymentAmount].of(s),
+				SupplierID:               it[iSupplierID].of(s),
+				SupplierCode:             it[iSupplierCode].of(s),
+				SupplierName:             it[iSupplierName].of(s),
+				TrackingNo:               it[iTrackingNo].of(s),
+				ShippingCompanyCode:      it[iShippingCompanyCode].of(s),
+				OrderStatus:              it[iOrderStatus].of(s),
+				OrderStatusBeforeCS:      it[iOrderStatusBeforeCS].of(s),
+				ClaimCode:                it[iClaimCode].of(s),
+				ShippedDate:              it[iShippedDate].of(s),
+				DeliveredDate:            it[iDeliveredDate].of(s),
+				PurchaseConfirmationDate: it[iPurchaseConfirmationDate].of(s),
+				CancelRequestDate:        it[iCancelRequestDate].of(s),
+				CancelDate:               it[iCancelDate].of(s),
+				ReturnRequestDate:        it[iReturnRequestDate].of(s),
+				ReturnCollectedDate:      it[iReturnCollectedDate].of(s),
+				RefundDate:               it[iRefundDate].of(s),
+				ExchangeRequestDate:      it[iExchangeRequestDate].of(s),
+			})
+		}
+		f.Items = d.itemSlab[l : l+n : l+n]
+	}
+}
+
+// object decodes an object at d.i, calling member for each key; member reports whether it
+// knows the key (and then decodes its value). Other keys' values are skipped.
+func (d *fastDec) object(member func(k []byte, seen *uint64) (known, ok bool)) bool {
+	if d.peek() != '{' {
+		return false
+	}
+	d.i++
+	var seen uint64
+	c := d.peek()
+	if c == '}' {
+		d.i++
+		return true
+	}
+	for {
+		k, plain, ok := d.key(c)
+		if !ok || !plain {
+			return false
+		}
+		known, ok := member(k, &seen)
+		if !known {
+			ok = d.skip(1)
+		}
+		if !ok {
+			return false
+		}
+		var more bool
+		if c, more, ok = d.next('}'); !ok || !more {
+			return ok
+		}
+	}
+}
+
+// amounts decodes actual_order_amount: an object or null.
+func (d *fastDec) amounts(o *orderSpans) bool {
+	if d.peek() == 'n' {
+		o.hasAmounts = false
+		return d.lit("null")
+	}
+	o.hasAmounts = true
+	a := &o.amounts
+	return d.object(func(k []byte, seen *uint64) (bool, bool) {
+		switch string(k) {
+		case "shipping_fee":
+			return true, once(seen, 1<<0) && d.string(&a[aShippingFee])
+		case "payment_amount":
+			return true, once(seen, 1<<1) && d.string(&a[aPaymentAmount])
+		}
+		return false, false
+	})
+}
+
+// buyer decodes buyer: an object or null.
+func (d *fastDec) buyer(o *orderSpans) bool {
+	if d.peek() == 'n' {
+		o.hasBuyer = false
+		return d.lit("null")
+	}
+	o.hasBuyer = true
+	b := &o.buyer
+	return d.object(func(k []byte, seen *uint64) (bool, bool) {
+		switch string(k) {
+		case "name":
+			return true, once(seen, 1<<0) && d.string(&b[bName])
+		case "email":
+			return true, once(seen, 1<<1) && d.string(&b[bEmail])
+		case "phone":
+			return true, once(seen, 1<<2) && d.string(&b[bPhone])
+		case "cellphone":
+			return true, once(seen, 1<<3) && d.string(&b[bCellphone])
+		case "buyer_zipcode":
+			return true, once(seen, 1<<4) && d.string(&b[bZipcode])
+		case "buyer_address1":
+			return true, once(seen, 1<<5) && d.string(&b[bAddress1])
+		case "buyer_address2":
+			return true, once(seen, 1<<6) && d.string(&b[bAddress2])
+		}
+		return false, false
+	})
+}
+
+// list decodes an array of objects at d.i, calling elem for each object or null element
+// (encoding/json keeps a zero element for null). It leaves arrays of other values to
+// encoding/json.
+func (d *fastDec) list(state *int, elem func(null bool) bool) bool {
+	switch d.peek() {
+	case 'n':
+		*state = listNil
+		return d.lit("null")
+	case '[':
+	default:
+		return false
+	}
+	*state = listArray
+	d.i++
+	if d.peek() == ']' {
+		d.i++
+		return true
+	}
+	for {
+		switch d.peek() {
+		case '{':
+			if !elem(false) {
+				return false
+			}
+		case 'n':
+			if !d.lit("null") || !elem(true) {
+				return false
+			}
+		default:
+			return false
+		}
+		_, more, ok := d.next(']')
+		if !ok || !more {
+			return ok
+		}
+	}
+}
+
+func (d *fastDec) receiverList(o *orderSpans) bool {
+	return d.list(&o.receivers, func(null bool) bool {
+		d.receivers = append(d.receivers, [rFields]span{})
+		if null {
+			return true
+		}
+		r := &d.receivers[len(d.receivers)-1]
+		return d.object(func(k []byte, seen *uint64) (bool, bool) {
+			switch string(k) {
+			case "name":
+				return true, once(seen, 1<<0) && d.string(&r[rName])
+			case "phone":
+				return true, once(seen, 1<<1) && d.string(&r[rPhone])
+			case "cellphone":
+				return true, once(seen, 1<<2) && d.string(&r[rCellphone])
+			case "zipcode":
+				return true, once(seen, 1<<3) && d.string(&r[rZipcode])
+			case "address1":
+				return true, once(seen, 1<<4) && d.string(&r[rAddress1])
+			case "address2":
+				return true, once(seen, 1<<5) && d.string(&r[rAddress2])
+			case "address_full":
+				return true, once(seen, 1<<6) && d.string(&r[rAddressFull])
+			}
+			return false, false
+		})
+	})
+}
+
+func (d *fastDec) itemList(o *orderSpans) bool {
+	return d.list(&o.items, func(null bool) bool {
+		d.items = append(d.items, [iFields]span{})
+		return null || d.item(&d.items[len(d.items)-1])
+	})
+}
+
+// item decodes an item object at d.i ('{').
+func (d *fastDec) item(it *[iFields]span) bool {
+	d.i++
+	var seen uint64
+	c := d.peek()
+	if c == '}' {
+		d.i++
+		return true
+	}
+	for {
+		k, plain, ok := d.key(c)
+		if !ok || !plain {
+			return false
+		}
+		switch string(k) {
+		case "order_item_code":
+			ok = once(&seen, 1<<iOrderItemCode) && d.string(&it[iOrderItemCode])
+		case "product_no":
+			ok = once(&seen, 1<<iProductNo) && d.number(&it[iProductNo])
+		case "product_code":
+			ok = once(&seen, 1<<iProductCode) && d.string(&it[iProductCode])
+		case "variant_code":
+			ok = once(&seen, 1<<iVariantCode) && d.string(&it[iVariantCode])
+		case "product_name":
+			ok = once(&seen, 1<<iProductName) && d.string(&it[iProductName])
+		case "option_value":
+			ok = once(&seen, 1<<iOptionValue) && d.string(&it[iOptionValue])
+		case "product_price":
+			ok = once(&seen, 1<<iProductPrice) && d.string(&it[iProductPrice])
+		case "option_price":
+			ok = once(&seen, 1<<iOptionPrice) && d.string(&it[iOptionPrice])
+		case "quantity":
+			ok = once(&seen, 1<<iQuantity) && d.number(&it[iQuantity])
+		case "payment_amount":
+			ok = once(&seen, 1<<iPaymentAmount) && d.string(&it[iPaymentAmount])
+		case "supplier_id":
+			ok = once(&seen, 1<<iSupplierID) && d.string(&it[iSupplierID])
+		case "supplier_code":
+			ok = once(&seen, 1<<iSupplierCode) && d.string(&it[iSupplierCode])
+		case "supplier_name":
+			ok = once(&seen, 1<<iSupplierName) && d.string(&it[iSupplierName])
+		case "tracking_no":
+			ok = once(&seen, 1<<iTrackingNo) && d.string(&it[iTrackingNo])
+		case "shipping_company_code":
+			ok = once(&seen, 1<<iShippingCompanyCode) && d.string(&it[iShippingCompanyCode])
+		case "order_status":
+			ok = once(&seen, 1<<iOrderStatus) && d.string(&it[iOrderStatus])
+		case "order_status_before_cs":
+			ok = once(&seen, 1<<iOrderStatusBeforeCS) && d.string(&it[iOrderStatusBeforeCS])
+		case "claim_code":
+			ok = once(&seen, 1<<iClaimCode) && d.string(&it[iClaimCode])
+		case "shipped_date":
+			ok = once(&seen, 1<<iShippedDate) && d.string(&it[iShippedDate])
+		case "delivered_date":
+			ok = once(&seen, 1<<iDeliveredDate) && d.string(&it[iDeliveredDate])
+		case "purchaseconfirmation_date":
+			ok = once(&seen, 1<<iPurchaseConfirmationDate) && d.string(&it[iPurchaseConfirmationDate])
+		case "cancel_request_date":
+			ok = once(&seen, 1<<iCancelRequestDate) && d.string(&it[iCancelRequestDate])
+		case "cancel_date":
+			ok = once(&seen, 1<<iCancelDate) && d.string(&it[iCancelDate])
+		case "return_request_date":
+			ok = once(&seen, 1<<iReturnRequestDate) && d.string(&it[iReturnRequestDate])
+		case "return_collected_date":
+			ok = once(&seen, 1<<iReturnCollectedDate) && d.string(&it[iReturnCollectedDate])
+		case "refund_date":
+			ok = once(&seen, 1<<iRefundDate) && d.string(&it[iRefundDate])
+		case "exchange_request_date":
+			ok = once(&seen, 1<<iExchangeRequestDate) && d.string(&it[iExchangeRequestDate])
+		default:
+			ok = d.skip(1)
+		}
+		if !ok {
+			return false
+		}
+		var more bool
+		if c, more, ok = d.next('}'); !ok || !more {
+			return ok
+		}
+	}
+}
