@@ -95,15 +95,15 @@ CREATE INDEX order_lines_order ON order_lines (mall_id, platform_order_id);
 -- that arrived older than what was stored and so did not overwrite it. Written only by
 -- ApplyPage, in the transaction that writes the line (hence no per-row foreign key check).
 CREATE TABLE line_status_events (
-    id              bigserial PRIMARY KEY,
     line_id         bigint NOT NULL,
+    changed_at      timestamptz NOT NULL,
+    platform_code   text NOT NULL,
     from_status     text,
     to_status       text NOT NULL,
-    platform_code   text NOT NULL,
-    changed_at      timestamptz NOT NULL,
     seen_at         timestamptz NOT NULL DEFAULT now(),
     applied         boolean NOT NULL,
-    UNIQUE (line_id, platform_code, changed_at)
+    -- a line's timeline is this key's order; the same event seen again is not recorded twice
+    PRIMARY KEY (line_id, changed_at, platform_code)
 );
 
 CREATE TABLE sync_cursors (

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -19,6 +20,34 @@ import (
 type SyncStore struct {
 	db    *sqlx.DB
 	malls *MallStore
+
+	prepMu sync.Mutex
+	prep   *statements
+}
+
+// statements are the page writes, prepared once: parsing and planning them again for every
+// page would cost a noticeable share of the page.
+type statements struct {
+	orders, lines *sqlx.Stmt
+}
+
+func (s *SyncStore) prepared(ctx context.Context) (*statements, error) {
+	s.prepMu.Lock()
+	defer s.prepMu.Unlock()
+	if s.prep != nil {
+		return s.prep, nil
+	}
+	orders, err := s.db.PreparexContext(ctx, upsertOrdersSQL)
+	if err != nil {
+		return nil, fmt.Errorf("preparing order upsert: %w", interpret(err))
+	}
+	lines, err := s.db.PreparexContext(ctx, upsertLinesSQL)
+	if err != nil {
+		orders.Close()
+		return nil, fmt.Errorf("preparing line upsert: %w", interpret(err))
+	}
+	s.prep = &statements{orders: orders, lines: lines}
+	return s.prep, nil
 }
 
 // NewSyncStore returns a SyncStore over db; malls resolves mall keys.
@@ -77,10 +106,14 @@ func (s *SyncStore) ApplyPage(ctx context.Context, mall mallsync.MallKey, stream
 
 	res := mallsync.Applied{Orders: len(orders), Lines: len(lines)}
 	if len(orders) > 0 {
-		if err := upsertOrders(ctx, tx, id, orders); err != nil {
+		st, err := s.prepared(ctx)
+		if err != nil {
+			return mallsync.Applied{}, err
+		}
+		if err := upsertOrders(ctx, tx, st, id, orders); err != nil {
 			return mallsync.Applied{}, fmt.Errorf("upserting orders of %s: %w", mall, err)
 		}
-		ev, stale, err := upsertLines(ctx, tx, id, lines)
+		ev, stale, err := upsertLines(ctx, tx, st, id, lines)
 		if err != nil {
 			return mallsync.Applied{}, fmt.Errorf("upserting lines of %s: %w", mall, err)
 		}
@@ -159,39 +192,9 @@ func tsp(t *time.Time) string {
 	return ts(*t)
 }
 
-// recordSeparator separates raw orders in one parameter; valid JSON never contains it.
-const recordSeparator = 0x1e
-
-func upsertOrders(ctx context.Context, tx *sqlx.Tx, mallID int64, orders []*mallsync.Order) error {
-	n := len(orders)
-	ids, channels, ordered, paid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	bName, bPhone, bEmail := make([]string, n), make([]string, n), make([]string, n)
-	rName, rPhone, rZip, rAddr := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-	pay, fee := make([]int64, n), make([]int64, n)
-	changed, hashes := make([]string, n), make([]string, n)
-	// The raw JSON of all orders travels as one text, separated by the record separator (0x1E),
-	// a byte valid JSON cannot contain: no escaping here, no parsing on the server.
-	var raws strings.Builder
-	for i, o := range orders {
-		ids[i], channels[i], ordered[i], paid[i] = o.PlatformOrderID, o.Channel, ts(o.OrderedAt), tsp(o.PaidAt)
-		bName[i], bPhone[i], bEmail[i] = o.Buyer.Name, firstNonEmpty(o.Buyer.Cellphone, o.Buyer.Phone), o.Buyer.Email
-		rName[i], rPhone[i], rZip[i], rAddr[i] = o.Receiver.Name, firstNonEmpty(o.Receiver.Cellphone, o.Receiver.Phone), o.Receiver.Zipcode, o.Receiver.Address
-		pay[i], fee[i], changed[i] = int64(o.PaymentAmount), int64(o.ShippingFee), ts(o.ChangedAt)
-		raw := o.Raw
-		if len(raw) == 0 {
-			raw = []byte("{}")
-		}
-		if bytes.IndexByte(raw, recordSeparator) >= 0 || bytes.IndexByte(raw, 0) >= 0 {
-			return mallsync.Errorf(mallsync.EINVALID, "order %s: raw payload is not JSON text (control byte)", o.PlatformOrderID)
-		}
-		sum := sha256.Sum256(raw)
-		hashes[i] = hex.EncodeToString(sum[:16])
-		if i > 0 {
-			raws.WriteByte(recordSeparator)
-		}
-		raws.Write(raw)
-	}
-	_, err := tx.ExecContext(ctx, `
+// upsertOrdersSQL upserts a page of orders from arrays ($2..$16) and the raw JSON of every
+// order in one text ($17), never overwriting a newer order, skipping unchanged ones.
+const upsertOrdersSQL = `
 		INSERT INTO orders (mall_id, platform_order_id, channel, ordered_at, paid_at, buyer_name, buyer_phone,
 			buyer_email, receiver_name, receiver_phone, receiver_zipcode, receiver_address, payment_amount,
 			shipping_fee, changed_at, raw, raw_hash)
@@ -209,29 +212,12 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, mallID int64, orders []*mall
 			receiver_zipcode = EXCLUDED.receiver_zipcode, receiver_address = EXCLUDED.receiver_address,
 			payment_amount = EXCLUDED.payment_amount, shipping_fee = EXCLUDED.shipping_fee,
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, raw_hash = EXCLUDED.raw_hash, updated_at = now()
-		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`,
-		mallID, pq.Array(ids), pq.Array(channels), pq.Array(ordered), pq.Array(paid), pq.Array(bName),
-		pq.Array(bPhone), pq.Array(bEmail), pq.Array(rName), pq.Array(rPhone), pq.Array(rZip), pq.Array(rAddr),
-		pq.Array(pay), pq.Array(fee), pq.Array(changed), pq.Array(hashes), raws.String())
-	return interpret(err)
-}
+		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`
 
-func upsertLines(ctx context.Context, tx *sqlx.Tx, mallID int64, lines []lineRef) (events, stale int, err error) {
-	n := len(lines)
-	col := func() []string { return make([]string, n) }
-	oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
-	status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
-	qty, price, pay := make([]int64, n), make([]int64, n), make([]int64, n)
-	for i, r := range lines {
-		l := r.line
-		oid[i], lid[i], pno[i], pcode[i], vcode[i], sku[i] = r.orderID, l.PlatformLineID, l.ProductNo, l.ProductCode, l.VariantCode, l.SKU
-		pname[i], opt[i], brand[i], scode[i], sname[i] = l.ProductName, l.OptionValue, l.Brand, l.SupplierCode, l.SupplierName
-		qty[i], price[i], pay[i] = int64(l.Quantity), int64(l.UnitPrice), int64(l.PaymentAmount)
-		status[i], pstatus[i], own[i] = string(l.Status), l.PlatformStatus, string(l.Ownership)
-		ccode[i], ckind[i], cstatus[i] = l.ClaimCode, string(l.ClaimKind), string(l.ClaimStatus)
-		carrier[i], tracking[i], shipped[i], delivered[i], changed[i] = l.CarrierCode, l.TrackingNo, tsp(l.ShippedAt), tsp(l.DeliveredAt), ts(l.ChangedAt)
-	}
-	err = tx.QueryRowxContext(ctx, `
+// upsertLinesSQL upserts a page of lines from arrays and appends their status events: applied
+// ones for lines inserted or changed, unapplied ones for changes older than what is stored. It
+// returns the number of events written and of stale lines.
+const upsertLinesSQL = `
 		WITH incoming AS (
 			SELECT t.oid, t.lid, t.pno, t.pcode, t.vcode, t.sku, t.pname, t.opt, t.brand, t.scode, t.sname,
 				t.qty::int AS qty, t.price, t.pay, t.status, t.pstatus, t.own, t.ccode, t.ckind, t.cstatus,
@@ -297,10 +283,66 @@ func upsertLines(ctx context.Context, tx *sqlx.Tx, mallID int64, lines []lineRef
 			WHERE u.inserted OR o.platform_status <> u.platform_status OR o.status <> u.status
 			UNION ALL
 			SELECT id, from_status, status, pstatus, changed, false FROM stale
-			ON CONFLICT (line_id, platform_code, changed_at) DO NOTHING
+			ON CONFLICT (line_id, changed_at, platform_code) DO NOTHING
 			RETURNING applied
 		)
-		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`,
+		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`
+
+// recordSeparator separates raw orders in one parameter; valid JSON never contains it.
+const recordSeparator = 0x1e
+
+func upsertOrders(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64, orders []*mallsync.Order) error {
+	n := len(orders)
+	ids, channels, ordered, paid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	bName, bPhone, bEmail := make([]string, n), make([]string, n), make([]string, n)
+	rName, rPhone, rZip, rAddr := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pay, fee := make([]int64, n), make([]int64, n)
+	changed, hashes := make([]string, n), make([]string, n)
+	// The raw JSON of all orders travels as one text, separated by the record separator (0x1E),
+	// a byte valid JSON cannot contain: no escaping here, no parsing on the server.
+	var raws strings.Builder
+	for i, o := range orders {
+		ids[i], channels[i], ordered[i], paid[i] = o.PlatformOrderID, o.Channel, ts(o.OrderedAt), tsp(o.PaidAt)
+		bName[i], bPhone[i], bEmail[i] = o.Buyer.Name, firstNonEmpty(o.Buyer.Cellphone, o.Buyer.Phone), o.Buyer.Email
+		rName[i], rPhone[i], rZip[i], rAddr[i] = o.Receiver.Name, firstNonEmpty(o.Receiver.Cellphone, o.Receiver.Phone), o.Receiver.Zipcode, o.Receiver.Address
+		pay[i], fee[i], changed[i] = int64(o.PaymentAmount), int64(o.ShippingFee), ts(o.ChangedAt)
+		raw := o.Raw
+		if len(raw) == 0 {
+			raw = []byte("{}")
+		}
+		if bytes.IndexByte(raw, recordSeparator) >= 0 || bytes.IndexByte(raw, 0) >= 0 {
+			return mallsync.Errorf(mallsync.EINVALID, "order %s: raw payload is not JSON text (control byte)", o.PlatformOrderID)
+		}
+		sum := sha256.Sum256(raw)
+		hashes[i] = hex.EncodeToString(sum[:16])
+		if i > 0 {
+			raws.WriteByte(recordSeparator)
+		}
+		raws.Write(raw)
+	}
+	_, err := tx.StmtxContext(ctx, st.orders).ExecContext(ctx,
+		mallID, pq.Array(ids), pq.Array(channels), pq.Array(ordered), pq.Array(paid), pq.Array(bName),
+		pq.Array(bPhone), pq.Array(bEmail), pq.Array(rName), pq.Array(rPhone), pq.Array(rZip), pq.Array(rAddr),
+		pq.Array(pay), pq.Array(fee), pq.Array(changed), pq.Array(hashes), raws.String())
+	return interpret(err)
+}
+
+func upsertLines(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64, lines []lineRef) (events, stale int, err error) {
+	n := len(lines)
+	col := func() []string { return make([]string, n) }
+	oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	qty, price, pay := make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range lines {
+		l := r.line
+		oid[i], lid[i], pno[i], pcode[i], vcode[i], sku[i] = r.orderID, l.PlatformLineID, l.ProductNo, l.ProductCode, l.VariantCode, l.SKU
+		pname[i], opt[i], brand[i], scode[i], sname[i] = l.ProductName, l.OptionValue, l.Brand, l.SupplierCode, l.SupplierName
+		qty[i], price[i], pay[i] = int64(l.Quantity), int64(l.UnitPrice), int64(l.PaymentAmount)
+		status[i], pstatus[i], own[i] = string(l.Status), l.PlatformStatus, string(l.Ownership)
+		ccode[i], ckind[i], cstatus[i] = l.ClaimCode, string(l.ClaimKind), string(l.ClaimStatus)
+		carrier[i], tracking[i], shipped[i], delivered[i], changed[i] = l.CarrierCode, l.TrackingNo, tsp(l.ShippedAt), tsp(l.DeliveredAt), ts(l.ChangedAt)
+	}
+	err = tx.StmtxContext(ctx, st.lines).QueryRowxContext(ctx,
 		mallID, pq.Array(oid), pq.Array(lid), pq.Array(pno), pq.Array(pcode), pq.Array(vcode), pq.Array(sku),
 		pq.Array(pname), pq.Array(opt), pq.Array(brand), pq.Array(scode), pq.Array(sname), pq.Array(qty),
 		pq.Array(price), pq.Array(pay), pq.Array(status), pq.Array(pstatus), pq.Array(own), pq.Array(ccode),

@@ -141,7 +141,7 @@ func TestApplyPageNeverMovesBackwards(t *testing.T) {
 		To      string  `db:"to_status"`
 		Applied bool    `db:"applied"`
 	}
-	if err := b.db.Select(&events, `SELECT from_status, to_status, applied FROM line_status_events ORDER BY id`); err != nil {
+	if err := b.db.Select(&events, `SELECT from_status, to_status, applied FROM line_status_events ORDER BY seen_at`); err != nil {
 		t.Fatal(err)
 	}
 	if len(events) != 3 || !events[0].Applied || events[0].From != nil || !events[1].Applied || *events[1].From != "paid" ||
