@@ -301,6 +301,11 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64
 	// The raw JSON of all orders travels as one text, separated by the record separator (0x1E),
 	// a byte valid JSON cannot contain: no escaping here, no parsing on the server.
 	var raws strings.Builder
+	size := len(orders)
+	for _, o := range orders {
+		size += len(o.Raw)
+	}
+	raws.Grow(size)
 	for i, o := range orders {
 		ids[i], channels[i], ordered[i], paid[i] = o.PlatformOrderID, o.Channel, ts(o.OrderedAt), tsp(o.PaidAt)
 		bName[i], bPhone[i], bEmail[i] = o.Buyer.Name, firstNonEmpty(o.Buyer.Cellphone, o.Buyer.Phone), o.Buyer.Email

@@ -40,6 +40,7 @@ type devConfig struct {
 	simAddr  string
 	logLevel string
 	tport    int
+	noWorker bool
 }
 
 // devState records the simulator data set the database was synced from, so that a restart
@@ -65,6 +66,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	fs.StringVar(&cfg.dataDir, "data", ".mallsync", "data directory (Temporal's SQLite file, dev key, state)")
 	fs.StringVar(&cfg.simAddr, "sim-addr", "127.0.0.1:0", "simulator listen address")
 	fs.StringVar(&cfg.logLevel, "log", "warn", "log level: debug, info, warn, error")
+	fs.BoolVar(&cfg.noWorker, "no-worker", false, "start no worker; run 'mallsync worker --temporal 127.0.0.1:7233' beside it (same DATABASE_URL and key)")
 	fs.IntVar(&cfg.tport, "temporal-port", 7233, "the dev Temporal server's frontend port (the next three and 6933.. are used too); 0 picks free ports")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -166,12 +168,17 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if cfg.noLimits {
 		maxCalls = -1
 	}
-	w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls), logger, sim.Clock().Now)})
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("starting worker: %w", err)
+	if cfg.noWorker {
+		say("no worker in this process: start one with  mallsync worker --temporal %s  (MALLSYNC_SECRET_KEY=$(cat %s))",
+			tsrv.HostPort(), filepath.Join(cfg.dataDir, "secret.key"))
+	} else {
+		w := worker.New(tc, workflows.TaskQueue, worker.Options{})
+		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls), logger, sim.Clock().Now)})
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("starting worker: %w", err)
+		}
+		defer w.Stop()
 	}
-	defer w.Stop()
 
 	before, err := st.sync.Summary(ctx, mall.Key)
 	if err != nil {

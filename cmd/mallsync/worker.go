@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/mallsync/mallsync/postgres"
@@ -17,6 +18,7 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 	temporalAddr := fs.String("temporal", "127.0.0.1:7233", "Temporal frontend host:port")
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	maxCalls := fs.Float64("max-calls-per-second", 0, "cap on platform calls per mall account; 0 = the platform's safe default, negative = no cap (simulators with limits off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,13 +33,13 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	defer db.Close()
 	s := newStores(db, box)
-	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace})
+	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace, Logger: tlog.NewStructuredLogger(logger)})
 	if err != nil {
 		return fmt.Errorf("connecting to temporal at %s: %w", *temporalAddr, err)
 	}
 	defer c.Close()
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, 0), logger, nil)})
+	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, *maxCalls), logger, nil)})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting worker: %w", err)
 	}

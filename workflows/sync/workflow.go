@@ -154,6 +154,9 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 				}
 				st.TotalCycles++
 				if allCaughtUp && stopWhenCaughtUp {
+					// Requests that arrived during this cycle were served by it.
+					for syncNow.ReceiveAsync(nil) {
+					}
 					return Result{Cycles: st.TotalCycles, Streams: st.Streams}, nil
 				}
 				if !allCaughtUp && !anyFailed(st) {
