@@ -69,8 +69,22 @@ type SyncStore interface {
 	// event is recorded but the line keeps its state. Returns ECONFLICT, and writes nothing,
 	// when the stored cursor is not `from` (another writer got there first).
 	ApplyPage(ctx context.Context, mall MallKey, stream Stream, page Page, from Cursor, next string) (Applied, error)
+	// StagePage is ApplyPage in two steps, so that the next page's records can be written
+	// while this one waits for its turn: it writes the page's records in a transaction left
+	// open, and the StagedPage's Commit moves the cursor and commits (or Abort drops it).
+	// Pages staged at the same time must share no order, or their transactions may deadlock.
+	StagePage(ctx context.Context, mall MallKey, stream Stream, page Page) (StagedPage, error)
 	// RecordSyncRun notes the outcome of a sync run for the mall's health view.
 	RecordSyncRun(ctx context.Context, mall MallKey, stream Stream, run SyncRun) error
+}
+
+// StagedPage is a page whose records are written but not committed.
+type StagedPage interface {
+	// Commit moves the stream's cursor from `from` to a cursor with value next and commits the
+	// page; ECONFLICT, keeping nothing, when the stored cursor is not `from`.
+	Commit(ctx context.Context, from Cursor, next string) (Applied, error)
+	// Abort drops the page; after Commit it does nothing.
+	Abort()
 }
 
 // SyncRun is the outcome of one SyncStream activity.

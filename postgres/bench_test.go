@@ -33,7 +33,10 @@ func BenchmarkApplyPageInsert(b *testing.B) {
 	for i := range pages {
 		pages[i] = benchPage(i*1000, 1000)
 	}
-	cur := mallsync.Cursor{}
+	cur, err := bu.sync.Cursor(ctx, bu.mall, mallsync.StreamOrders)
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ResetTimer()
 	for i := range b.N {
 		res, err := bu.sync.ApplyPage(ctx, bu.mall, mallsync.StreamOrders, pages[i], cur, fmt.Sprint(i))

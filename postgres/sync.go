@@ -55,19 +55,24 @@ func NewSyncStore(db *sqlx.DB, malls *MallStore) *SyncStore {
 	return &SyncStore{db: db, malls: malls}
 }
 
-// Cursor returns the stream's stored cursor; the zero Cursor when the stream never ran.
+// Cursor returns the stream's stored cursor; the zero Cursor when the stream never ran (its
+// row is created then, so that every ApplyPage finds one to move).
 func (s *SyncStore) Cursor(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream) (mallsync.Cursor, error) {
 	id, err := s.malls.id(ctx, mall)
 	if err != nil {
 		return mallsync.Cursor{}, err
 	}
 	var c mallsync.Cursor
-	err = s.db.QueryRowxContext(ctx, `SELECT cursor, seq FROM sync_cursors WHERE mall_id = $1 AND stream = $2`, id, string(stream)).
+	err = s.db.QueryRowxContext(ctx, `
+		WITH created AS (
+			INSERT INTO sync_cursors (mall_id, stream) VALUES ($1, $2)
+			ON CONFLICT (mall_id, stream) DO NOTHING RETURNING cursor, seq
+		)
+		SELECT cursor, seq FROM created
+		UNION ALL
+		SELECT cursor, seq FROM sync_cursors WHERE mall_id = $1 AND stream = $2`, id, string(stream)).
 		Scan(&c.Value, &c.Seq)
 	if err != nil {
-		if mallsync.ErrorCode(interpret(err)) == mallsync.ENOTFOUND {
-			return mallsync.Cursor{}, nil
-		}
 		return c, fmt.Errorf("reading cursor of %s/%s: %w", mall, stream, interpret(err))
 	}
 	return c, nil
@@ -75,67 +80,94 @@ func (s *SyncStore) Cursor(ctx context.Context, mall mallsync.MallKey, stream ma
 
 // ApplyPage upserts a page and moves the cursor in one transaction (see mallsync.SyncStore).
 func (s *SyncStore) ApplyPage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page, from mallsync.Cursor, next string) (mallsync.Applied, error) {
-	id, err := s.malls.id(ctx, mall)
+	staged, err := s.StagePage(ctx, mall, stream, page)
 	if err != nil {
 		return mallsync.Applied{}, err
+	}
+	return staged.Commit(ctx, from, next)
+}
+
+// stagedPage is a page written in an open transaction, waiting for its cursor.
+type stagedPage struct {
+	tx     *sqlx.Tx
+	mallID int64
+	mall   mallsync.MallKey
+	stream mallsync.Stream
+	res    mallsync.Applied
+}
+
+// StagePage writes a page's records in a transaction it leaves open (see mallsync.SyncStore).
+func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page) (mallsync.StagedPage, error) {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return nil, err
 	}
 	orders, lines := dedupe(page.Orders)
 	tx, err := s.db.BeginTxx(ctx, nil)
 	if err != nil {
-		return mallsync.Applied{}, fmt.Errorf("beginning page of %s/%s: %w", mall, stream, interpret(err))
+		return nil, fmt.Errorf("beginning page of %s/%s: %w", mall, stream, interpret(err))
 	}
-	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	sp := &stagedPage{tx: tx, mallID: id, mall: mall, stream: stream,
+		res: mallsync.Applied{Orders: len(orders), Lines: len(lines)}}
+	if err := sp.write(ctx, s, orders, lines, page.Rejects); err != nil {
+		sp.Abort()
+		return nil, err
+	}
+	return sp, nil
+}
 
-	// Lock the stream's cursor row (creating it on the first page) and check we are its writer.
-	var seq int64
-	if err := tx.GetContext(ctx, &seq, `
-		INSERT INTO sync_cursors (mall_id, stream) VALUES ($1, $2)
-		ON CONFLICT (mall_id, stream) DO UPDATE SET seq = sync_cursors.seq
-		RETURNING seq`, id, string(stream)); err != nil {
-		return mallsync.Applied{}, fmt.Errorf("locking cursor of %s/%s: %w", mall, stream, interpret(err))
-	}
-	if seq != from.Seq {
-		return mallsync.Applied{}, mallsync.Errorf(mallsync.ECONFLICT, "cursor of %s/%s is at %d, page was read from %d", mall, stream, seq, from.Seq)
-	}
-	// Streams of one mall may touch the same lines: take the mall's lock for the transaction.
+func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsync.Order, lines []lineRef, rejects []mallsync.Reject) error {
 	// The commit need not wait for the WAL flush: a page and its cursor are lost or kept
 	// together, and a lost page is fetched again from the platform.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1), set_config('synchronous_commit', 'off', true)`, id); err != nil {
-		return mallsync.Applied{}, fmt.Errorf("locking mall %s: %w", mall, interpret(err))
+	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true)`); err != nil {
+		return fmt.Errorf("beginning page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
 	}
-
-	res := mallsync.Applied{Orders: len(orders), Lines: len(lines)}
 	if len(orders) > 0 {
 		st, err := s.prepared(ctx)
 		if err != nil {
-			return mallsync.Applied{}, err
+			return err
 		}
-		if err := upsertOrders(ctx, tx, st, id, orders); err != nil {
-			return mallsync.Applied{}, fmt.Errorf("upserting orders of %s: %w", mall, err)
+		if err := upsertOrders(ctx, sp.tx, st, sp.mallID, orders); err != nil {
+			return fmt.Errorf("upserting orders of %s: %w", sp.mall, err)
 		}
-		ev, stale, err := upsertLines(ctx, tx, st, id, lines)
+		ev, stale, err := upsertLines(ctx, sp.tx, st, sp.mallID, lines)
 		if err != nil {
-			return mallsync.Applied{}, fmt.Errorf("upserting lines of %s: %w", mall, err)
+			return fmt.Errorf("upserting lines of %s: %w", sp.mall, err)
 		}
-		res.Events, res.Stale = ev, stale
+		sp.res.Events, sp.res.Stale = ev, stale
 	}
-	if len(page.Rejects) > 0 {
-		if err := quarantine(ctx, tx, id, stream, page.Rejects); err != nil {
-			return mallsync.Applied{}, fmt.Errorf("quarantining records of %s: %w", mall, err)
+	if len(rejects) > 0 {
+		if err := quarantine(ctx, sp.tx, sp.mallID, sp.stream, rejects); err != nil {
+			return fmt.Errorf("quarantining records of %s: %w", sp.mall, err)
 		}
-		res.Quarantined = len(page.Rejects)
+		sp.res.Quarantined = len(rejects)
 	}
-	if err := tx.GetContext(ctx, &res.Cursor.Seq, `
+	return nil
+}
+
+// Commit moves the cursor from `from` to next and commits the page, or returns ECONFLICT and
+// keeps nothing when the stored cursor is not `from`.
+func (sp *stagedPage) Commit(ctx context.Context, from mallsync.Cursor, next string) (mallsync.Applied, error) {
+	defer sp.Abort()
+	res := sp.res
+	err := sp.tx.GetContext(ctx, &res.Cursor.Seq, `
 		UPDATE sync_cursors SET cursor = $3, seq = seq + 1, updated_at = now()
-		WHERE mall_id = $1 AND stream = $2 RETURNING seq`, id, string(stream), next); err != nil {
-		return mallsync.Applied{}, fmt.Errorf("saving cursor of %s/%s: %w", mall, stream, interpret(err))
+		WHERE mall_id = $1 AND stream = $2 AND seq = $4 RETURNING seq`, sp.mallID, string(sp.stream), next, from.Seq)
+	if mallsync.ErrorCode(interpret(err)) == mallsync.ENOTFOUND {
+		return mallsync.Applied{}, mallsync.Errorf(mallsync.ECONFLICT, "cursor of %s/%s moved on from %d: another writer got there first", sp.mall, sp.stream, from.Seq)
+	}
+	if err != nil {
+		return mallsync.Applied{}, fmt.Errorf("saving cursor of %s/%s: %w", sp.mall, sp.stream, interpret(err))
 	}
 	res.Cursor.Value = next
-	if err := tx.Commit(); err != nil {
-		return mallsync.Applied{}, fmt.Errorf("committing page of %s/%s: %w", mall, stream, interpret(err))
+	if err := sp.tx.Commit(); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("committing page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
 	}
 	return res, nil
 }
+
+// Abort rolls the page back; after Commit it does nothing.
+func (sp *stagedPage) Abort() { _ = sp.tx.Rollback() }
 
 // lineRef is a line with the order it belongs to.
 type lineRef struct {

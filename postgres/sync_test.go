@@ -165,6 +165,9 @@ func TestApplyPageCursorAndDataAreAtomic(t *testing.T) {
 	b := setup(t)
 	ctx := context.Background()
 	page := mallsync.Page{Orders: []mallsync.Order{order("20260701-0000001", t0, line(mallsync.LinePaid, "N10"))}}
+	if cur, err := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders); err != nil || cur != (mallsync.Cursor{}) {
+		t.Fatalf("first cursor = %+v, %v", cur, err)
+	}
 	if _, err := b.sync.ApplyPage(ctx, b.mall, mallsync.StreamOrders, page, mallsync.Cursor{}, "a"); err != nil {
 		t.Fatal(err)
 	}
@@ -259,5 +262,56 @@ func TestMigrationsAreReversible(t *testing.T) {
 	}
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A page staged while the one before it is still being written commits after it, in cursor
+// order; a page whose cursor moved on keeps nothing.
+func TestStagedPagesCommitInOrder(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	cur, err := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := mallsync.Page{Orders: []mallsync.Order{order("20260701-0000001", t0, line(mallsync.LinePaid, "N10"))}}
+	p2 := mallsync.Page{Orders: []mallsync.Order{order("20260701-0000002", t0, line(mallsync.LinePaid, "N10"))}}
+	s1, err := b.sync.StagePage(ctx, b.mall, mallsync.StreamOrders, p1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := b.sync.StagePage(ctx, b.mall, mallsync.StreamOrders, p2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM orders`); n != 0 {
+		t.Fatalf("staged pages visible before commit: %d orders", n)
+	}
+	r1, err := s1.Commit(ctx, cur, "1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r2, err := s2.Commit(ctx, r1.Cursor, "2")
+	if err != nil || r2.Cursor != (mallsync.Cursor{Value: "2", Seq: 2}) {
+		t.Fatalf("second commit = %+v, %v", r2, err)
+	}
+	// Staged from a cursor that is no longer current: refused, nothing kept.
+	p3 := mallsync.Page{Orders: []mallsync.Order{order("20260701-0000003", t0, line(mallsync.LinePaid, "N10"))}}
+	s3, err := b.sync.StagePage(ctx, b.mall, mallsync.StreamOrders, p3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s3.Commit(ctx, r1.Cursor, "3"); mallsync.ErrorCode(err) != mallsync.ECONFLICT {
+		t.Fatalf("stale commit: %v", err)
+	}
+	// An aborted page keeps nothing either.
+	s4, err := b.sync.StagePage(ctx, b.mall, mallsync.StreamOrders, p3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s4.Abort()
+	if n := count(t, b, `SELECT count(*) FROM orders`); n != 2 {
+		t.Fatalf("orders = %d, want 2", n)
 	}
 }

@@ -26,7 +26,10 @@ type Activities struct {
 	Now func() time.Time
 	// Prefetch is how many pages may be fetched ahead of the one being committed (default 2).
 	Prefetch int
-	Logger   *slog.Logger
+	// Writers is how many pages may be written at once, each in its own transaction; they
+	// still commit one by one, in cursor order (default 2).
+	Writers int
+	Logger  *slog.Logger
 }
 
 func (a *Activities) now() time.Time {
@@ -160,15 +163,20 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 		}
 	}()
 
-	for p := range pages {
-		if p.err != nil {
-			return res, fmt.Errorf("fetching %s page after cursor %d: %w", in.Stream, cur.Seq, p.err)
+	// Up to `writers` pages are written at once, each in its own transaction, and committed
+	// strictly in order: the next page's rows go in while the one before waits for its commit.
+	// Pages that share an order are never in flight together (their rows would lock each other).
+	var pending []*staging
+	commitOldest := func() error {
+		st := pending[0]
+		pending = pending[1:]
+		<-st.done
+		if st.err != nil {
+			return fmt.Errorf("writing %s page %d: %w", in.Stream, cur.Seq+1, st.err)
 		}
-		res.APICalls += p.f.Calls
-		mall.Ownership.Assign(p.f.Page.Orders)
-		applied, err := a.Store.ApplyPage(ctx, in.Mall, in.Stream, p.f.Page, cur, p.f.Next)
+		applied, err := st.staged.Commit(ctx, cur, st.next)
 		if err != nil {
-			return res, fmt.Errorf("committing %s page %d: %w", in.Stream, cur.Seq+1, err)
+			return fmt.Errorf("committing %s page %d: %w", in.Stream, cur.Seq+1, err)
 		}
 		cur = applied.Cursor
 		res.Pages++
@@ -177,8 +185,50 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 		res.Stale += applied.Stale
 		res.Quarantined += applied.Quarantined
 		res.Seq = cur.Seq
-		res.CaughtUp = p.f.CaughtUp
+		res.CaughtUp = st.caughtUp
 		activity.RecordHeartbeat(ctx, Progress{Seq: cur.Seq, Pages: res.Pages, Lines: res.Lines})
+		return nil
+	}
+	abortPending := func() {
+		for _, st := range pending {
+			<-st.done
+			if st.staged != nil {
+				st.staged.Abort()
+			}
+		}
+		pending = nil
+	}
+	writers := a.Writers
+	if writers <= 0 {
+		writers = 2
+	}
+	for p := range pages {
+		if p.err != nil {
+			// Keep what was read before the failure, then report it.
+			for len(pending) > 0 {
+				if err := commitOldest(); err != nil {
+					abortPending()
+					return res, err
+				}
+			}
+			return res, fmt.Errorf("fetching %s page after cursor %d: %w", in.Stream, cur.Seq, p.err)
+		}
+		res.APICalls += p.f.Calls
+		mall.Ownership.Assign(p.f.Page.Orders)
+		ids := orderIDs(p.f.Page)
+		for len(pending) > 0 && (len(pending) >= writers || sharesOrder(pending, ids)) {
+			if err := commitOldest(); err != nil {
+				abortPending()
+				return res, err
+			}
+		}
+		pending = append(pending, a.stage(ctx, in, p.f, ids))
+	}
+	for len(pending) > 0 {
+		if err := commitOldest(); err != nil {
+			abortPending()
+			return res, err
+		}
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
@@ -186,6 +236,48 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 	a.logger().Debug("stream synced", "mall", in.Mall, "stream", in.Stream, "pages", res.Pages,
 		"lines", res.Lines, "caught_up", res.CaughtUp, "sim_elapsed", a.now().Sub(started))
 	return res, nil
+}
+
+// staging is a page being written in its own transaction.
+type staging struct {
+	ids      map[string]bool
+	next     string
+	caughtUp bool
+	done     chan struct{}
+	staged   mallsync.StagedPage
+	err      error
+}
+
+func (a *Activities) stage(ctx context.Context, in StreamInput, f connectors.Fetched, ids map[string]bool) *staging {
+	st := &staging{ids: ids, next: f.Next, caughtUp: f.CaughtUp, done: make(chan struct{})}
+	go func() {
+		defer close(st.done)
+		st.staged, st.err = a.Store.StagePage(ctx, in.Mall, in.Stream, f.Page)
+	}()
+	return st
+}
+
+func orderIDs(p mallsync.Page) map[string]bool {
+	ids := make(map[string]bool, len(p.Orders))
+	for i := range p.Orders {
+		ids[p.Orders[i].PlatformOrderID] = true
+	}
+	return ids
+}
+
+func sharesOrder(pending []*staging, ids map[string]bool) bool {
+	for _, st := range pending {
+		small, large := st.ids, ids
+		if len(small) > len(large) {
+			small, large = large, small
+		}
+		for id := range small {
+			if large[id] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // activityError turns mallsync errors into Temporal application errors whose type is the

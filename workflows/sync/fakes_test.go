@@ -51,6 +51,24 @@ func (s *memStore) Cursor(_ context.Context, m mallsync.MallKey, st mallsync.Str
 	return s.cursors[string(m)+"/"+string(st)], nil
 }
 
+// memStaged is a staged page of memStore: applied on Commit.
+type memStaged struct {
+	s      *memStore
+	m      mallsync.MallKey
+	stream mallsync.Stream
+	page   mallsync.Page
+}
+
+func (st *memStaged) Commit(ctx context.Context, from mallsync.Cursor, next string) (mallsync.Applied, error) {
+	return st.s.ApplyPage(ctx, st.m, st.stream, st.page, from, next)
+}
+
+func (st *memStaged) Abort() {}
+
+func (s *memStore) StagePage(_ context.Context, m mallsync.MallKey, st mallsync.Stream, p mallsync.Page) (mallsync.StagedPage, error) {
+	return &memStaged{s: s, m: m, stream: st, page: p}, nil
+}
+
 func (s *memStore) ApplyPage(_ context.Context, m mallsync.MallKey, st mallsync.Stream, p mallsync.Page, from mallsync.Cursor, next string) (mallsync.Applied, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

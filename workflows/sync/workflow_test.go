@@ -205,3 +205,29 @@ func TestSyncStreamActivity(t *testing.T) {
 		})
 	}
 }
+
+func TestSharesOrder(t *testing.T) {
+	t.Parallel()
+	page := func(ids ...string) mallsync.Page {
+		var p mallsync.Page
+		for _, id := range ids {
+			p.Orders = append(p.Orders, mallsync.Order{PlatformOrderID: id})
+		}
+		return p
+	}
+	pending := []*staging{{ids: orderIDs(page("a", "b"))}, {ids: orderIDs(page("c"))}}
+	tests := []struct {
+		page mallsync.Page
+		want bool
+	}{
+		{page("d", "e"), false},
+		{page("e", "c"), true},
+		{page("b"), true},
+		{page(), false},
+	}
+	for _, tt := range tests {
+		if got := sharesOrder(pending, orderIDs(tt.page)); got != tt.want {
+			t.Errorf("sharesOrder(%v) = %v, want %v", tt.page.Orders, got, tt.want)
+		}
+	}
+}
