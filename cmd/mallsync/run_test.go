@@ -1,0 +1,72 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mallsync/mallsync/postgres/pgtest"
+)
+
+func envOf(m map[string]string) env { return func(k string) string { return m[k] } }
+
+func TestRunRefusesUnknownCommands(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{nil, {"frobnicate"}, {"migrate", "sideways"}, {"mall"}, {"mall", "burn"}, {"sim", "amazon"}} {
+		var out, errb bytes.Buffer
+		if err := Run(context.Background(), args, envOf(nil), &out, &errb); err == nil {
+			t.Errorf("Run(%q) succeeded", args)
+		}
+	}
+}
+
+func TestMallValidate(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\nkey: Bad Key\nplatform: cafe42\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), []string{"mall", "validate", "../../mappings/malls/demo-cafe24.yaml", bad}, envOf(nil), &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "1 of 2 mall files refused") {
+		t.Fatalf("err = %v", err)
+	}
+	if !strings.Contains(errb.String(), bad+":3:11:") || !strings.Contains(errb.String(), "cafe42") {
+		t.Fatalf("stderr does not point at the bad platform with file:line:col:\n%s", errb.String())
+	}
+	out.Reset()
+	if err := Run(context.Background(), []string{"mall", "validate", "../../mappings/malls/demo-cafe24.yaml"}, envOf(nil), &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "demo-cafe24: ok") {
+		t.Fatalf("stdout = %q", out.String())
+	}
+}
+
+// TestDevOnce runs what `make demo` runs, small: Postgres schema, simulator, in-process
+// Temporal, worker; the JSON summary must agree with the simulator's truth.
+func TestDevOnce(t *testing.T) {
+	_, url := pgtest.DBWithURL(t)
+	var out, errb bytes.Buffer
+	args := []string{"dev", "--once", "--json", "--orders", "800", "--seed", "4", "--no-limits",
+		"--data", t.TempDir(), "--temporal-port", "0"}
+	if err := Run(context.Background(), args, envOf(map[string]string{"DATABASE_URL": url}), &out, &errb); err != nil {
+		t.Fatalf("dev: %v\n%s", err, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var rep devReport
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &rep); err != nil {
+		t.Fatalf("last line is not the JSON summary: %v\n%s", err, out.String())
+	}
+	if rep.Mismatches != 0 || rep.Orders != 800 || rep.TruthOrders != 800 || rep.Lines != rep.TruthLines || rep.Lines == 0 || rep.APICalls == 0 {
+		t.Fatalf("summary = %+v", rep)
+	}
+	if !strings.Contains(out.String(), "mismatches 0") {
+		t.Fatalf("human summary missing:\n%s", out.String())
+	}
+}
