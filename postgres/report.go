@@ -51,6 +51,19 @@ func (s *SyncStore) Summary(ctx context.Context, mall mallsync.MallKey) (MallSum
 	return sum, interpret(rows.Err())
 }
 
+// LineCount counts a mall's stored lines (cheap enough to poll for progress).
+func (s *SyncStore) LineCount(ctx context.Context, mall mallsync.MallKey) (int, error) {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM order_lines WHERE mall_id = $1`, id); err != nil {
+		return 0, fmt.Errorf("counting lines of %s: %w", mall, interpret(err))
+	}
+	return n, nil
+}
+
 // LineFact is what a comparison with a platform's truth needs of a stored line.
 type LineFact struct {
 	PlatformLineID string

@@ -180,7 +180,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		defer w.Stop()
 	}
 
-	before, err := st.sync.Summary(ctx, mall.Key)
+	linesBefore, err := st.sync.LineCount(ctx, mall.Key)
 	if err != nil {
 		return err
 	}
@@ -194,7 +194,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	done := make(chan error, 1)
 	go func() { done <- run.Get(ctx, nil) }()
-	tick := time.NewTicker(2 * time.Second)
+	tick := time.NewTicker(3 * time.Second)
 	defer tick.Stop()
 	for waiting := true; waiting; {
 		select {
@@ -204,15 +204,15 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 			}
 			waiting = false
 		case <-tick.C:
-			if s, err := st.sync.Summary(ctx, mall.Key); err == nil {
-				say("syncing %s: %d lines stored (%.0f lines/s)", mall.Key, s.Lines, float64(s.Lines-before.Lines)/time.Since(started).Seconds())
+			if n, err := st.sync.LineCount(ctx, mall.Key); err == nil {
+				say("syncing %s: %d lines stored (%.0f lines/s)", mall.Key, n, float64(n-linesBefore)/time.Since(started).Seconds())
 			}
 		case <-ctx.Done():
 			return ctx.Err()
 		}
 	}
 	elapsed := time.Since(started)
-	rep, err := buildReport(ctx, st, sim, mall, before.Lines, elapsed)
+	rep, err := buildReport(ctx, st, sim, mall, linesBefore, elapsed)
 	if err != nil {
 		return err
 	}
