@@ -79,17 +79,11 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 
 	// Postgres.
 	dsn := databaseURL(getenv)
-	if err := postgres.EnsureDatabase(ctx, dsn); err != nil {
-		return err
-	}
-	db, err := postgres.Open(ctx, dsn)
+	db, err := openMigrated(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := postgres.MigrateUp(ctx, db.DB); err != nil {
-		return err
-	}
 	box, keySource, err := secretBox(getenv, filepath.Join(cfg.dataDir, "secret.key"))
 	if err != nil {
 		return err
