@@ -189,7 +189,7 @@ func DecodeJSON(resp *http.Response, v any) error {
 		return NewHTTPError(resp)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err := readBody(resp)
 	if err != nil {
 		return &DecodeError{Err: err, Retryable: true}
 	}
@@ -204,6 +204,32 @@ func DecodeJSON(resp *http.Response, v any) error {
 		return &DecodeError{Err: err, Retryable: retry}
 	}
 	return nil
+}
+
+// maxPresize bounds the buffer readBody allocates up front from Content-Length.
+const maxPresize = 64 << 20
+
+// readBody reads a whole body into one buffer sized from Content-Length when the server sent
+// it: pages are megabytes, and growing a buffer by doubling leaves several times that behind
+// for the collector.
+func readBody(resp *http.Response) ([]byte, error) {
+	n := resp.ContentLength
+	if n <= 0 || n > maxPresize {
+		return io.ReadAll(resp.Body)
+	}
+	buf := make([]byte, n+1) // one spare byte tells a body longer than announced
+	got, err := io.ReadFull(resp.Body, buf)
+	switch {
+	case int64(got) == n && (err == io.ErrUnexpectedEOF || err == io.EOF):
+		return buf[:got], nil // exactly as announced
+	case err == nil: // longer than announced: read the rest the slow way
+		rest, rerr := io.ReadAll(resp.Body)
+		return append(buf, rest...), rerr
+	case err == io.EOF:
+		return buf[:got], io.ErrUnexpectedEOF
+	default:
+		return buf[:got], err // shorter than announced, or the connection broke
+	}
 }
 
 // BodyDecoder is a value that decodes a whole response body itself (faster than

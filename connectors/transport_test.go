@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -226,5 +227,28 @@ func TestGetJSONRetriesTruncatedBody(t *testing.T) {
 				t.Errorf("decoded %+v", v)
 			}
 		})
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		body    string
+		length  int64
+		want    string
+		wantErr bool
+	}{
+		{"as announced", `{"a":1}`, 7, `{"a":1}`, false},
+		{"unknown length", `{"a":1}`, -1, `{"a":1}`, false},
+		{"shorter than announced", `{"a"`, 7, `{"a"`, true},
+		{"longer than announced", `{"a":1}xx`, 7, `{"a":1}xx`, false},
+	}
+	for _, tt := range tests {
+		resp := &http.Response{Body: io.NopCloser(strings.NewReader(tt.body)), ContentLength: tt.length}
+		got, err := readBody(resp)
+		if string(got) != tt.want || (err != nil) != tt.wantErr {
+			t.Errorf("%s: readBody = %q, %v", tt.name, got, err)
+		}
 	}
 }

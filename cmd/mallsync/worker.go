@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime/debug"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -18,11 +19,23 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 	temporalAddr := fs.String("temporal", "127.0.0.1:7233", "Temporal frontend host:port")
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	memLimit := fs.Int("memory-limit-mb", 120, "soft memory limit for the Go runtime in MB (GOMEMLIMIT wins when set); 0 = none")
+	pprofAddr := fs.String("pprof", "", "serve Go's profiler (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty")
 	maxCalls := fs.Float64("max-calls-per-second", 0, "cap on platform calls per mall account; 0 = the platform's safe default, negative = no cap (simulators with limits off)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	logger := newLogger(stderr, *logLevel)
+	if *memLimit > 0 && getenv("GOMEMLIMIT") == "" {
+		// Pages are megabytes and short-lived: without a limit the heap grows to twice what
+		// is live before the collector runs.
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
+	if *pprofAddr != "" {
+		if err := servePprof(ctx, *pprofAddr); err != nil {
+			return err
+		}
+	}
 	box, _, err := secretBox(getenv, "")
 	if err != nil {
 		return err
