@@ -43,6 +43,7 @@ type devConfig struct {
 	logLevel string
 	tport    int
 	noWorker bool
+	interval time.Duration
 }
 
 // devState records the simulator data set the database was synced from, so that a restart
@@ -68,6 +69,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	fs.StringVar(&cfg.dataDir, "data", ".mallsync", "data directory (Temporal's SQLite file, dev key, state)")
 	fs.StringVar(&cfg.simAddr, "sim-addr", "127.0.0.1:0", "simulator listen address")
 	fs.StringVar(&cfg.logLevel, "log", "warn", "log level: debug, info, warn, error")
+	fs.DurationVar(&cfg.interval, "interval", 30*time.Second, "sync interval of the demo mall (its mall file says 5m; the demo moves faster)")
 	fs.BoolVar(&cfg.noWorker, "no-worker", false, "start no worker; run 'mallsync worker --temporal 127.0.0.1:7233' beside it (same DATABASE_URL and key)")
 	fs.IntVar(&cfg.tport, "temporal-port", 7233, "the dev Temporal server's frontend port (the next three and 6933.. are used too); 0 picks free ports")
 	if err := fs.Parse(args); err != nil {
@@ -149,6 +151,9 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	mall.Account.APIBase = simURL
 	mall.Account.MallID = "demomall"
 	mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
+	if cfg.interval > 0 {
+		mall.Sync.Interval = cfg.interval
+	}
 	if err := st.malls.PutMall(ctx, mall); err != nil {
 		return err
 	}
@@ -240,7 +245,7 @@ func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st st
 				say("report: %v", err)
 				continue
 			}
-			fmt.Fprintf(stdout, "%s  sim %s  lines %d/%d  mismatches %d  api calls %d\n", time.Now().Format("15:04:05"),
+			fmt.Fprintf(stdout, "%s  sim %s  lines %d/%d  behind the simulator %d  api calls %d\n", time.Now().Format("15:04:05"),
 				sim.Clock().Now().In(end.Location()).Format("01-02 15:04"), rep.Lines, rep.TruthLines, rep.Mismatches, rep.APICalls)
 		}
 	}
