@@ -156,22 +156,31 @@ func (s *Server) clientAuth(r *http.Request) bool {
 	return id == s.opts.ClientID && subtle.ConstantTimeCompare([]byte(secret), []byte(s.opts.ClientSecret)) == 1
 }
 
-// token serves POST /api/v2/oauth/token.
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+// clientForm checks what the token and revoke endpoints share: a POST with a form body from an
+// authenticated client. It answers the flat OAuth error and returns false when one fails.
+func (s *Server) clientForm(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		flatError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
-		return
+		return false
 	}
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/x-www-form-urlencoded") {
 		flatError(w, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
-		return
+		return false
 	}
 	if err := r.ParseForm(); err != nil {
 		flatError(w, http.StatusBadRequest, "invalid_request", "unreadable form body")
-		return
+		return false
 	}
 	if !s.clientAuth(r) {
 		flatError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		return false
+	}
+	return true
+}
+
+// token serves POST /api/v2/oauth/token.
+func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if !s.clientForm(w, r) {
 		return
 	}
 	now := s.clock.Now()
@@ -251,16 +260,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 
 // revoke serves POST /api/v2/oauth/revoke: token=.. (an access or a refresh token).
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		flatError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		flatError(w, http.StatusBadRequest, "invalid_request", "unreadable form body")
-		return
-	}
-	if !s.clientAuth(r) {
-		flatError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+	if !s.clientForm(w, r) {
 		return
 	}
 	tok := r.PostForm.Get("token")
