@@ -186,3 +186,44 @@ func TestAdminNeedsToken(t *testing.T) {
 		t.Errorf("Calls() = %d, want 3", got)
 	}
 }
+
+// Revoke shares the token endpoint's checks (POST, form body, client auth) and kills the token.
+func TestRevoke(t *testing.T) {
+	t.Parallel()
+	b := setup(t, testOptions())
+	const path = "/api/v2/admin/orders?start_date=2024-04-01&end_date=2024-04-02"
+	revoke := func(method, contentType string, basic bool) int {
+		r := httptest.NewRequest(method, "/api/v2/oauth/revoke", strings.NewReader(url.Values{"token": {b.token}}.Encode()))
+		r.Header.Set("Content-Type", contentType)
+		if basic {
+			r.SetBasicAuth(b.srv.opts.ClientID, b.srv.opts.ClientSecret)
+		}
+		w := httptest.NewRecorder()
+		b.h.ServeHTTP(w, r)
+		return w.Code
+	}
+	const form = "application/x-www-form-urlencoded"
+	for _, c := range []struct {
+		name       string
+		method, ct string
+		basic      bool
+		status     int
+	}{
+		{"GET", http.MethodGet, form, true, http.StatusMethodNotAllowed},
+		{"JSON body", http.MethodPost, "application/json", true, http.StatusBadRequest},
+		{"no client auth", http.MethodPost, form, false, http.StatusUnauthorized},
+	} {
+		if got := revoke(c.method, c.ct, c.basic); got != c.status {
+			t.Errorf("%s: status %d, want %d", c.name, got, c.status)
+		}
+	}
+	if w := b.get(t, path, b.token); w.Code != http.StatusOK {
+		t.Fatalf("refused revokes must leave the token working: %d", w.Code)
+	}
+	if got := revoke(http.MethodPost, form, true); got != http.StatusOK {
+		t.Fatalf("revoke: %d", got)
+	}
+	if w := b.get(t, path, b.token); w.Code != http.StatusUnauthorized {
+		t.Fatalf("revoked token still works: %d", w.Code)
+	}
+}
