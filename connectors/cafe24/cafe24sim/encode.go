@@ -128,22 +128,20 @@ func appendHMS(b []byte, unix int64) []byte {
 }
 
 // appendKST appends unix as a quoted ISO 8601 KST time: "2024-03-01T14:00:00+09:00".
-func appendKST(b []byte, unix int64) []byte {
-	b = append(b, '"')
-	b = appendYMD(b, unix, '-')
-	b = append(b, 'T')
-	b = appendHMS(b, unix)
-	return append(b, "+09:00\""...)
-}
+func appendKST(b []byte, unix int64) []byte { return appendKSTWith(b, unix, "+09:00") }
 
 // appendTokenTime appends unix as the token endpoint writes times: KST without an offset,
 // with milliseconds: "2024-03-01T14:00:00.000".
-func appendTokenTime(b []byte, unix int64) []byte {
+func appendTokenTime(b []byte, unix int64) []byte { return appendKSTWith(b, unix, ".000") }
+
+// appendKSTWith appends unix as a quoted KST date and time followed by suffix.
+func appendKSTWith(b []byte, unix int64, suffix string) []byte {
 	b = append(b, '"')
 	b = appendYMD(b, unix, '-')
 	b = append(b, 'T')
 	b = appendHMS(b, unix)
-	return append(b, ".000\""...)
+	b = append(b, suffix...)
+	return append(b, '"')
 }
 
 // appendMoney appends won as Cafe24 does: a decimal string, "30000.00".

@@ -173,24 +173,8 @@ func itemCount(r *rand.Rand, maxItems int) int {
 
 func (d *dataset) genOrder(r *rand.Rand, oi uint32, at int32, seq uint32, maxItems int) order {
 	o := order{at: at, seq: seq, first: uint32(len(d.items)), pay: never}
-	switch u := r.IntN(100); {
-	case u < 45:
-		o.place = 0
-	case u < 92:
-		o.place = 1
-	default:
-		o.place = 2
-	}
-	switch u := r.IntN(100); {
-	case u < 70:
-		o.method = 0
-	case u < 85:
-		o.method = 1
-	case u < 93:
-		o.method = 2
-	default:
-		o.method = 3
-	}
+	o.place = uint8(pick(r, 45, 92))
+	o.method = uint8(pick(r, 70, 85, 93))
 	if paymentMethods[o.method].instant {
 		o.pay = at + between(r, 5, 180)
 	} else if r.IntN(100) < 73 { // ~27% of bank deposits never come: ~4% of all orders
@@ -331,4 +315,16 @@ func (d *dataset) orderByID(dayNo int64, seq uint32) (uint32, bool) {
 		return 0, false
 	}
 	return uint32(i), true
+}
+
+// pick draws a percentage and returns the index of the first cumulative bound above it: with
+// bounds 45, 92 it returns 0 for 45%, 1 for 47% and 2 for the remaining 8%.
+func pick(r *rand.Rand, bounds ...int) int {
+	u := r.IntN(100)
+	for i, b := range bounds {
+		if u < b {
+			return i
+		}
+	}
+	return len(bounds)
 }
