@@ -792,9 +792,46 @@ func (d *fastDec) materialize(f *orderFields) {
 	}
 }
 
-// object decodes an object at d.i, calling member for each key; member reports whether it
-// knows the key (and then decodes its value). Other keys' values are skipped.
-func (d *fastDec) object(member func(k []byte, seen *uint64) (known, ok bool)) bool {
+// field says where the value of one known member goes, and whether it is a JSON number.
+type field struct {
+	at     int
+	number bool
+}
+
+// fieldSet maps the member names of one kind of object to their fields.
+type fieldSet map[string]field
+
+var (
+	amountFields = fieldSet{"shipping_fee": {at: aShippingFee}, "payment_amount": {at: aPaymentAmount}}
+	buyerFields  = fieldSet{
+		"name": {at: bName}, "email": {at: bEmail}, "phone": {at: bPhone}, "cellphone": {at: bCellphone},
+		"buyer_zipcode": {at: bZipcode}, "buyer_address1": {at: bAddress1}, "buyer_address2": {at: bAddress2},
+	}
+	receiverFields = fieldSet{
+		"name": {at: rName}, "phone": {at: rPhone}, "cellphone": {at: rCellphone}, "zipcode": {at: rZipcode},
+		"address1": {at: rAddress1}, "address2": {at: rAddress2}, "address_full": {at: rAddressFull},
+	}
+	itemFields = fieldSet{
+		"order_item_code": {at: iOrderItemCode}, "product_no": {at: iProductNo, number: true},
+		"product_code": {at: iProductCode}, "variant_code": {at: iVariantCode},
+		"product_name": {at: iProductName}, "option_value": {at: iOptionValue},
+		"product_price": {at: iProductPrice}, "option_price": {at: iOptionPrice},
+		"quantity": {at: iQuantity, number: true}, "payment_amount": {at: iPaymentAmount},
+		"supplier_id": {at: iSupplierID}, "supplier_code": {at: iSupplierCode},
+		"supplier_name": {at: iSupplierName}, "tracking_no": {at: iTrackingNo},
+		"shipping_company_code": {at: iShippingCompanyCode}, "order_status": {at: iOrderStatus},
+		"order_status_before_cs": {at: iOrderStatusBeforeCS}, "claim_code": {at: iClaimCode},
+		"shipped_date": {at: iShippedDate}, "delivered_date": {at: iDeliveredDate},
+		"purchaseconfirmation_date": {at: iPurchaseConfirmationDate},
+		"cancel_request_date":       {at: iCancelRequestDate}, "cancel_date": {at: iCancelDate},
+		"return_request_date": {at: iReturnRequestDate}, "return_collected_date": {at: iReturnCollectedDate},
+		"refund_date": {at: iRefundDate}, "exchange_request_date": {at: iExchangeRequestDate},
+	}
+)
+
+// members decodes an object at d.i, putting the values of the members named in set into dst
+// and skipping the others. A member named twice fails the object (encoding/json then decides).
+func (d *fastDec) members(set fieldSet, dst []span) bool {
 	if d.peek() != '{' {
 		return false
 	}
@@ -810,9 +847,15 @@ func (d *fastDec) object(member func(k []byte, seen *uint64) (known, ok bool)) b
 		if !ok || !plain {
 			return false
 		}
-		known, ok := member(k, &seen)
-		if !known {
+		switch f, known := set[string(k)]; {
+		case !known:
 			ok = d.skip(1)
+		case !once(&seen, 1<<f.at):
+			ok = false
+		case f.number:
+			ok = d.number(&dst[f.at])
+		default:
+			ok = d.string(&dst[f.at])
 		}
 		if !ok {
 			return false
@@ -831,16 +874,7 @@ func (d *fastDec) amounts(o *orderSpans) bool {
 		return d.lit("null")
 	}
 	o.hasAmounts = true
-	a := &o.amounts
-	return d.object(func(k []byte, seen *uint64) (bool, bool) {
-		switch string(k) {
-		case "shipping_fee":
-			return true, once(seen, 1<<0) && d.string(&a[aShippingFee])
-		case "payment_amount":
-			return true, once(seen, 1<<1) && d.string(&a[aPaymentAmount])
-		}
-		return false, false
-	})
+	return d.members(amountFields, o.amounts[:])
 }
 
 // buyer decodes buyer: an object or null.
@@ -850,26 +884,7 @@ func (d *fastDec) buyer(o *orderSpans) bool {
 		return d.lit("null")
 	}
 	o.hasBuyer = true
-	b := &o.buyer
-	return d.object(func(k []byte, seen *uint64) (bool, bool) {
-		switch string(k) {
-		case "name":
-			return true, once(seen, 1<<0) && d.string(&b[bName])
-		case "email":
-			return true, once(seen, 1<<1) && d.string(&b[bEmail])
-		case "phone":
-			return true, once(seen, 1<<2) && d.string(&b[bPhone])
-		case "cellphone":
-			return true, once(seen, 1<<3) && d.string(&b[bCellphone])
-		case "buyer_zipcode":
-			return true, once(seen, 1<<4) && d.string(&b[bZipcode])
-		case "buyer_address1":
-			return true, once(seen, 1<<5) && d.string(&b[bAddress1])
-		case "buyer_address2":
-			return true, once(seen, 1<<6) && d.string(&b[bAddress2])
-		}
-		return false, false
-	})
+	return d.members(buyerFields, o.buyer[:])
 }
 
 // list decodes an array of objects at d.i, calling elem for each object or null element
@@ -913,117 +928,13 @@ func (d *fastDec) list(state *int, elem func(null bool) bool) bool {
 func (d *fastDec) receiverList(o *orderSpans) bool {
 	return d.list(&o.receivers, func(null bool) bool {
 		d.receivers = append(d.receivers, [rFields]span{})
-		if null {
-			return true
-		}
-		r := &d.receivers[len(d.receivers)-1]
-		return d.object(func(k []byte, seen *uint64) (bool, bool) {
-			switch string(k) {
-			case "name":
-				return true, once(seen, 1<<0) && d.string(&r[rName])
-			case "phone":
-				return true, once(seen, 1<<1) && d.string(&r[rPhone])
-			case "cellphone":
-				return true, once(seen, 1<<2) && d.string(&r[rCellphone])
-			case "zipcode":
-				return true, once(seen, 1<<3) && d.string(&r[rZipcode])
-			case "address1":
-				return true, once(seen, 1<<4) && d.string(&r[rAddress1])
-			case "address2":
-				return true, once(seen, 1<<5) && d.string(&r[rAddress2])
-			case "address_full":
-				return true, once(seen, 1<<6) && d.string(&r[rAddressFull])
-			}
-			return false, false
-		})
+		return null || d.members(receiverFields, d.receivers[len(d.receivers)-1][:])
 	})
 }
 
 func (d *fastDec) itemList(o *orderSpans) bool {
 	return d.list(&o.items, func(null bool) bool {
 		d.items = append(d.items, [iFields]span{})
-		return null || d.item(&d.items[len(d.items)-1])
+		return null || d.members(itemFields, d.items[len(d.items)-1][:])
 	})
-}
-
-// item decodes an item object at d.i ('{').
-func (d *fastDec) item(it *[iFields]span) bool {
-	d.i++
-	var seen uint64
-	c := d.peek()
-	if c == '}' {
-		d.i++
-		return true
-	}
-	for {
-		k, plain, ok := d.key(c)
-		if !ok || !plain {
-			return false
-		}
-		switch string(k) {
-		case "order_item_code":
-			ok = once(&seen, 1<<iOrderItemCode) && d.string(&it[iOrderItemCode])
-		case "product_no":
-			ok = once(&seen, 1<<iProductNo) && d.number(&it[iProductNo])
-		case "product_code":
-			ok = once(&seen, 1<<iProductCode) && d.string(&it[iProductCode])
-		case "variant_code":
-			ok = once(&seen, 1<<iVariantCode) && d.string(&it[iVariantCode])
-		case "product_name":
-			ok = once(&seen, 1<<iProductName) && d.string(&it[iProductName])
-		case "option_value":
-			ok = once(&seen, 1<<iOptionValue) && d.string(&it[iOptionValue])
-		case "product_price":
-			ok = once(&seen, 1<<iProductPrice) && d.string(&it[iProductPrice])
-		case "option_price":
-			ok = once(&seen, 1<<iOptionPrice) && d.string(&it[iOptionPrice])
-		case "quantity":
-			ok = once(&seen, 1<<iQuantity) && d.number(&it[iQuantity])
-		case "payment_amount":
-			ok = once(&seen, 1<<iPaymentAmount) && d.string(&it[iPaymentAmount])
-		case "supplier_id":
-			ok = once(&seen, 1<<iSupplierID) && d.string(&it[iSupplierID])
-		case "supplier_code":
-			ok = once(&seen, 1<<iSupplierCode) && d.string(&it[iSupplierCode])
-		case "supplier_name":
-			ok = once(&seen, 1<<iSupplierName) && d.string(&it[iSupplierName])
-		case "tracking_no":
-			ok = once(&seen, 1<<iTrackingNo) && d.string(&it[iTrackingNo])
-		case "shipping_company_code":
-			ok = once(&seen, 1<<iShippingCompanyCode) && d.string(&it[iShippingCompanyCode])
-		case "order_status":
-			ok = once(&seen, 1<<iOrderStatus) && d.string(&it[iOrderStatus])
-		case "order_status_before_cs":
-			ok = once(&seen, 1<<iOrderStatusBeforeCS) && d.string(&it[iOrderStatusBeforeCS])
-		case "claim_code":
-			ok = once(&seen, 1<<iClaimCode) && d.string(&it[iClaimCode])
-		case "shipped_date":
-			ok = once(&seen, 1<<iShippedDate) && d.string(&it[iShippedDate])
-		case "delivered_date":
-			ok = once(&seen, 1<<iDeliveredDate) && d.string(&it[iDeliveredDate])
-		case "purchaseconfirmation_date":
-			ok = once(&seen, 1<<iPurchaseConfirmationDate) && d.string(&it[iPurchaseConfirmationDate])
-		case "cancel_request_date":
-			ok = once(&seen, 1<<iCancelRequestDate) && d.string(&it[iCancelRequestDate])
-		case "cancel_date":
-			ok = once(&seen, 1<<iCancelDate) && d.string(&it[iCancelDate])
-		case "return_request_date":
-			ok = once(&seen, 1<<iReturnRequestDate) && d.string(&it[iReturnRequestDate])
-		case "return_collected_date":
-			ok = once(&seen, 1<<iReturnCollectedDate) && d.string(&it[iReturnCollectedDate])
-		case "refund_date":
-			ok = once(&seen, 1<<iRefundDate) && d.string(&it[iRefundDate])
-		case "exchange_request_date":
-			ok = once(&seen, 1<<iExchangeRequestDate) && d.string(&it[iExchangeRequestDate])
-		default:
-			ok = d.skip(1)
-		}
-		if !ok {
-			return false
-		}
-		var more bool
-		if c, more, ok = d.next('}'); !ok || !more {
-			return ok
-		}
-	}
 }
