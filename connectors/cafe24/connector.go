@@ -95,7 +95,7 @@ func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o
 			http:    connectors.NewRetryingClientPolicy(&base, logger, o.retry),
 			tokens:  ts,
 		},
-		mapper: &mapper{statuses: statuses, ownership: mall.Ownership},
+		mapper: &mapper{statuses: statuses},
 		logger: logger,
 	}
 	return c, nil

@@ -187,8 +187,7 @@ func decodePage(body []byte) (ordersPage, error) {
 
 // mapper turns decoded Cafe24 orders into domain records.
 type mapper struct {
-	statuses  mallsync.StatusMap
-	ownership mallsync.OwnershipRules
+	statuses mallsync.StatusMap
 }
 
 // mapOrders maps orders into a page: the orders that map, and a Reject (with the order's raw
@@ -214,7 +213,6 @@ func (m *mapper) mapOrders(orders []orderJSON) mallsync.Page {
 		}
 		page.Orders = append(page.Orders, order)
 	}
-	m.ownership.Assign(page.Orders)
 	return page
 }
 

@@ -143,7 +143,8 @@ func (c *pagedConnector) setAvailable(n int) {
 	c.available = n
 }
 
-var testMall = mallsync.Mall{Key: "shop-a", Platform: mallsync.PlatformCafe24, Sync: mallsync.SyncSettings{Interval: 5 * time.Minute}}
+var testMall = mallsync.Mall{Key: "shop-a", Platform: mallsync.PlatformCafe24, Sync: mallsync.SyncSettings{Interval: 5 * time.Minute},
+	Ownership: mallsync.OwnershipRules{Default: mallsync.OwnConsignment}}
 
 func newActivities(store *memStore, conn connectors.Connector) *Activities {
 	reg := connectors.NewRegistry(connectors.Deps{})

@@ -199,6 +199,11 @@ func TestSyncStreamActivity(t *testing.T) {
 			if store.lineCount() != tt.wantLines || cur.Seq != tt.wantSeq {
 				t.Fatalf("stored lines=%d seq=%d, want %d, %d", store.lineCount(), cur.Seq, tt.wantLines, tt.wantSeq)
 			}
+			for id, l := range store.lines {
+				if l.Ownership != mallsync.OwnConsignment {
+					t.Fatalf("line %s stored with ownership %q: the mall's rules were not applied", id, l.Ownership)
+				}
+			}
 			if len(store.runs) != 1 || (tt.wantCode != "") != (store.runs[0].Err != "") {
 				t.Fatalf("recorded runs = %+v", store.runs)
 			}
