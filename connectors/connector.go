@@ -43,6 +43,9 @@ type Deps struct {
 	// a negative value removes the cap (simulators with limits off, benchmarks).
 	MaxCallsPerSecond float64
 	Logger            *slog.Logger
+	// Now is the platform's clock, against which token expiry is judged; nil = time.Now. A
+	// simulator's clock in tests and `dev`.
+	Now func() time.Time
 }
 
 // Factory builds the connector for one mall.

@@ -38,6 +38,8 @@ type bundle struct {
 	tc     client.Client
 	worker worker.Worker
 	mall   mallsync.Mall
+	// clockJumps counts moves of the simulator's clock past an access token's life.
+	clockJumps int
 }
 
 func setup(t testing.TB, opts cafe24sim.Options) *bundle {
@@ -94,7 +96,7 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 
 // startWorker starts a fresh worker with its own connector registry, as a new process would.
 func (b *bundle) startWorker() {
-	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1})
+	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1, Now: b.sim.Clock().Now})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now}})
@@ -158,6 +160,14 @@ func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim
 	}
 	if n := b.sim.RefreshReuses(); n != 0 {
 		b.t.Fatalf("%s: a refresh token was presented twice (%d reuses)", when, n)
+	}
+	// Tokens rotate when the platform's clock says they expired, not on every call.
+	var rotations int
+	if err := b.db.Get(&rotations, `SELECT rotations FROM credentials`); err != nil {
+		b.t.Fatal(err)
+	}
+	if rotations > b.clockJumps {
+		b.t.Fatalf("%s: the token rotated %d times for %d moves of the clock past its life", when, rotations, b.clockJumps)
 	}
 	return truth
 }

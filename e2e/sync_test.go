@@ -31,6 +31,7 @@ func TestBackfillThenNextDay(t *testing.T) {
 	}
 
 	b.sim.Clock().Advance(24 * time.Hour)
+	b.clockJumps++
 	next := b.sim.Truth()
 	if d := nextDiff(first, next); d == 0 {
 		t.Fatal("advancing the clock a day changed no line: the test would prove nothing")
@@ -69,6 +70,7 @@ func TestFaultsClockAndWorkerRestart(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	b.sim.Clock().Advance(3 * time.Hour)
+	b.clockJumps++
 	b.worker.Stop()
 	b.startWorker()
 

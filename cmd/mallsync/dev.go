@@ -96,14 +96,15 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	say("postgres %s migrated; credentials sealed with the key from %s", postgres.Redact(dsn), keySource)
 
 	// The simulator: a fixed data set anchored at today's KST midnight, so the same arguments
-	// on the same day mean the same orders.
+	// on the same day mean the same orders; its clock starts at the real time, so that a
+	// separate worker (on the real clock) and the simulator agree on when tokens expire.
 	kst := time.FixedZone("KST", 9*3600)
 	now := time.Now().In(kst)
 	end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, kst)
 	state := devState{Seed: cfg.seed, Orders: cfg.orders, Days: cfg.days, End: end.UTC()}
 	sim := cafe24sim.New(cafe24sim.Options{
 		Seed: cfg.seed, Orders: cfg.orders, Start: end.AddDate(0, 0, -cfg.days), End: end,
-		NoLimits: cfg.noLimits, Clock: cafe24sim.NewClock(end),
+		NoLimits: cfg.noLimits, Clock: cafe24sim.NewClock(now.Truncate(time.Second)),
 	})
 	if cfg.faults {
 		sim.SetFaults(cafe24sim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
@@ -117,7 +118,8 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	go simSrv.Serve(ln) //nolint:errcheck // ends with Shutdown
 	defer simSrv.Shutdown(context.WithoutCancel(ctx))
 	simURL := "http://" + ln.Addr().String()
-	say("cafe24 simulator at %s: %d orders over %d days (seed %d), clock %s", simURL, cfg.orders, cfg.days, cfg.seed, end.Format(time.RFC3339))
+	say("cafe24 simulator at %s: %d orders over the %d days before %s (seed %d), clock %s", simURL, cfg.orders, cfg.days,
+		end.Format("2006-01-02"), cfg.seed, sim.Clock().Now().In(kst).Format(time.RFC3339))
 
 	// Temporal and a worker.
 	tsrv, err := temporaldev.Start(ctx, temporaldev.Options{
@@ -174,7 +176,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 			tsrv.HostPort(), filepath.Join(cfg.dataDir, "secret.key"))
 	} else {
 		w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls), logger, sim.Clock().Now)})
+		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls, sim.Clock().Now), logger, sim.Clock().Now)})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("starting worker: %w", err)
 		}
@@ -228,7 +230,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 // stand every 10 seconds until interrupted.
 func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st stores, mall mallsync.Mall, end time.Time, stdout io.Writer, say func(string, ...any)) error {
 	say("syncing %s every %s; the simulator's clock runs %.0fx; Ctrl-C stops", mall.Key, mall.Sync.Interval, cfg.speed)
-	wallStart := time.Now()
+	wallStart, simStart := time.Now(), sim.Clock().Now()
 	clockTick := time.NewTicker(time.Second)
 	defer clockTick.Stop()
 	report := time.NewTicker(10 * time.Second)
@@ -238,7 +240,7 @@ func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st st
 		case <-ctx.Done():
 			return nil
 		case <-clockTick.C:
-			sim.Clock().Set(end.Add(time.Duration(float64(time.Since(wallStart)) * cfg.speed)))
+			sim.Clock().Set(simStart.Add(time.Duration(float64(time.Since(wallStart)) * cfg.speed)))
 		case <-report.C:
 			rep, err := buildReport(ctx, st, sim, mall, 0, time.Since(wallStart))
 			if err != nil {

@@ -33,12 +33,14 @@ func newStores(db *sqlx.DB, box *secret.Box) stores {
 }
 
 // newRegistry knows every platform connector built so far.
-func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64) *connectors.Registry {
+// now is the platforms' clock (a simulator's in dev; nil = time.Now).
+func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64, now func() time.Time) *connectors.Registry {
 	reg := connectors.NewRegistry(connectors.Deps{
 		Credentials:       s.creds,
 		StatusMap:         mappings.StatusMap,
 		MaxCallsPerSecond: maxCallsPerSecond,
 		Logger:            logger,
+		Now:               now,
 	})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	return reg

@@ -52,7 +52,7 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	defer c.Close()
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, *maxCalls), logger, nil)})
+	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, *maxCalls, nil), logger, nil)})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting worker: %w", err)
 	}

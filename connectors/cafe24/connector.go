@@ -35,7 +35,7 @@ type options struct {
 func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connectors.Connector, error) {
 	p := connectors.DefaultRetryPolicy
 	p.MaxRetries = maxRetries
-	return newConnector(ctx, mall, deps, options{retry: p})
+	return newConnector(ctx, mall, deps, options{retry: p, now: deps.Now})
 }
 
 func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o options) (*Connector, error) {
