@@ -105,7 +105,6 @@ type fetchedPage struct {
 // SyncStream pulls pages of one stream and commits each with its cursor, until caught up or
 // the time slice ends. See the package doc.
 func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res StreamResult, err error) {
-	started := a.now()
 	wallStart := time.Now()
 	defer func() {
 		run := mallsync.SyncRun{Pages: res.Pages, Lines: res.Lines, APICalls: res.APICalls, CaughtUp: res.CaughtUp,
@@ -189,15 +188,23 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 		activity.RecordHeartbeat(ctx, Progress{Seq: cur.Seq, Pages: res.Pages, Lines: res.Lines})
 		return nil
 	}
-	abortPending := func() {
-		for _, st := range pending {
-			<-st.done
-			if st.staged != nil {
-				st.staged.Abort()
+	// commitWhile commits the oldest pages while more is true; on a failure it drops the rest.
+	commitWhile := func(more func() bool) error {
+		for len(pending) > 0 && more() {
+			if err := commitOldest(); err != nil {
+				for _, st := range pending {
+					<-st.done
+					if st.staged != nil {
+						st.staged.Abort()
+					}
+				}
+				pending = nil
+				return err
 			}
 		}
-		pending = nil
+		return nil
 	}
+	all := func() bool { return true }
 	writers := a.Writers
 	if writers <= 0 {
 		writers = 2
@@ -205,36 +212,27 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 	for p := range pages {
 		if p.err != nil {
 			// Keep what was read before the failure, then report it.
-			for len(pending) > 0 {
-				if err := commitOldest(); err != nil {
-					abortPending()
-					return res, err
-				}
+			if err := commitWhile(all); err != nil {
+				return res, err
 			}
 			return res, fmt.Errorf("fetching %s page after cursor %d: %w", in.Stream, cur.Seq, p.err)
 		}
 		res.APICalls += p.f.Calls
 		mall.Ownership.Assign(p.f.Page.Orders)
 		ids := orderIDs(p.f.Page)
-		for len(pending) > 0 && (len(pending) >= writers || sharesOrder(pending, ids)) {
-			if err := commitOldest(); err != nil {
-				abortPending()
-				return res, err
-			}
+		if err := commitWhile(func() bool { return len(pending) >= writers || sharesOrder(pending, ids) }); err != nil {
+			return res, err
 		}
 		pending = append(pending, a.stage(ctx, in, p.f, ids))
 	}
-	for len(pending) > 0 {
-		if err := commitOldest(); err != nil {
-			abortPending()
-			return res, err
-		}
+	if err := commitWhile(all); err != nil {
+		return res, err
 	}
 	if ctx.Err() != nil {
 		return res, ctx.Err()
 	}
 	a.logger().Debug("stream synced", "mall", in.Mall, "stream", in.Stream, "pages", res.Pages,
-		"lines", res.Lines, "caught_up", res.CaughtUp, "sim_elapsed", a.now().Sub(started))
+		"lines", res.Lines, "caught_up", res.CaughtUp, "elapsed", time.Since(wallStart))
 	return res, nil
 }
 
