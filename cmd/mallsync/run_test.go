@@ -70,3 +70,38 @@ func TestDevOnce(t *testing.T) {
 		t.Fatalf("human summary missing:\n%s", out.String())
 	}
 }
+
+func TestMigrateAndMallApply(t *testing.T) {
+	t.Parallel()
+	_, url := pgtest.DBWithURL(t)
+	e := envOf(map[string]string{"DATABASE_URL": url})
+	run := func(args ...string) string {
+		t.Helper()
+		var out, errb bytes.Buffer
+		if err := Run(context.Background(), args, e, &out, &errb); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, errb.String())
+		}
+		return out.String()
+	}
+	if out := run("migrate", "status"); !strings.Contains(out, "00001") || !strings.Contains(out, "applied") {
+		t.Fatalf("migrate status:\n%s", out)
+	}
+	if out := run("mall", "apply", "../../mappings/malls/demo-cafe24.yaml"); out != "demo-cafe24: applied\n" {
+		t.Fatalf("mall apply: %q", out)
+	}
+	if out := run("mall", "list"); !strings.Contains(out, "demo-cafe24") || !strings.Contains(out, "cafe24") {
+		t.Fatalf("mall list:\n%s", out)
+	}
+	// A refused file stores nothing.
+	var out, errb bytes.Buffer
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("version: 1\nkey: other-mall\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(context.Background(), []string{"mall", "apply", bad}, e, &out, &errb); err == nil {
+		t.Fatal("a bad mall file was applied")
+	}
+	if out := run("mall", "list"); strings.Contains(out, "other-mall") {
+		t.Fatalf("refused mall stored:\n%s", out)
+	}
+}
