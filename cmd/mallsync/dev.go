@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -307,4 +308,10 @@ func authorizeDemo(ctx context.Context, st stores, mall mallsync.Mall, simURL st
 		return fmt.Errorf("exchanging the demo mall's code: %w", err)
 	}
 	return st.creds.PutCredential(ctx, mallsync.Credential{Ref: mall.CredentialsRef, Client: app, Token: tok})
+}
+
+// isNotFound reports whether err is Temporal's "no such workflow".
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
 }

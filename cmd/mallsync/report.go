@@ -2,14 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
-
-	"go.temporal.io/api/serviceerror"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
@@ -111,11 +108,6 @@ func joinCounts(m map[string]int, order []string) string {
 		return "none"
 	}
 	return strings.Join(parts, " · ")
-}
-
-func isNotFound(err error) bool {
-	var nf *serviceerror.NotFound
-	return errors.As(err, &nf)
 }
 
 // storedLines converts stored lines for a comparison with the simulator's truth.
