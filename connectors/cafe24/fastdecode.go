@@ -73,17 +73,10 @@ func (p *ordersPage) decodeFast(b []byte) bool {
 		} else if !d.skip(0) {
 			return false
 		}
-		c = d.peek()
-		if c == ',' {
-			d.i++
-			c = d.peek()
-			continue
+		var more bool
+		if c, more, ok = d.next('}'); !ok || !more {
+			return ok && d.atEnd()
 		}
-		if c != '}' {
-			return false
-		}
-		d.i++
-		return d.atEnd()
 	}
 }
 
@@ -293,17 +286,10 @@ func (d *fastDec) skip(depth int) bool {
 			if !d.skip(depth + 1) {
 				return false
 			}
-			c = d.peek()
-			if c == ',' {
-				d.i++
-				c = d.peek()
-				continue
+			var more, ok bool
+			if c, more, ok = d.next('}'); !ok || !more {
+				return ok
 			}
-			if c != '}' {
-				return false
-			}
-			d.i++
-			return true
 		}
 	case '[':
 		if depth >= fastMaxDepth {
@@ -318,16 +304,9 @@ func (d *fastDec) skip(depth int) bool {
 			if !d.skip(depth + 1) {
 				return false
 			}
-			c := d.peek()
-			if c == ',' {
-				d.i++
-				continue
+			if _, more, ok := d.next(']'); !ok || !more {
+				return ok
 			}
-			if c != ']' {
-				return false
-			}
-			d.i++
-			return true
 		}
 	case 't':
 		return d.lit("true")
