@@ -627,58 +627,15 @@ type orderSpans struct {
 // order decodes an order object at d.i ('{') into f. It returns false, leaving f alone, when
 // it does not decode it.
 func (d *fastDec) order(f *orderFields) bool {
-	d.i++
 	d.arena = d.arena[:0]
 	d.receivers = d.receivers[:0]
 	d.items = d.items[:0]
-	o := &d.o
-	*o = orderSpans{}
-	var seen uint64
-	c := d.peek()
-	if c == '}' {
-		d.i++
-		return true
+	d.o = orderSpans{}
+	if !d.members(orderMembers, d.o.f[:], &d.o) {
+		return false
 	}
-	for {
-		k, plain, ok := d.key(c)
-		if !ok || !plain {
-			return false
-		}
-		switch string(k) {
-		case "order_id":
-			ok = once(&seen, 1<<0) && d.string(&o.f[oOrderID])
-		case "order_place_id":
-			ok = once(&seen, 1<<1) && d.string(&o.f[oOrderPlaceID])
-		case "order_date":
-			ok = once(&seen, 1<<2) && d.string(&o.f[oOrderDate])
-		case "payment_date":
-			ok = once(&seen, 1<<3) && d.string(&o.f[oPaymentDate])
-		case "cancel_date":
-			ok = once(&seen, 1<<4) && d.string(&o.f[oCancelDate])
-		case "payment_amount":
-			ok = once(&seen, 1<<5) && d.string(&o.f[oPaymentAmount])
-		case "actual_order_amount":
-			ok = once(&seen, 1<<6) && d.amounts(o)
-		case "buyer":
-			ok = once(&seen, 1<<7) && d.buyer(o)
-		case "receivers":
-			ok = once(&seen, 1<<8) && d.receiverList(o)
-		case "items":
-			ok = once(&seen, 1<<9) && d.itemList(o)
-		default:
-			ok = d.skip(1)
-		}
-		if !ok {
-			return false
-		}
-		var more bool
-		if c, more, ok = d.next('}'); !ok {
-			return false
-		} else if !more {
-			d.materialize(f)
-			return true
-		}
-	}
+	d.materialize(f)
+	return true
 }
 
 // materialize sets f from the spans of the order just decoded.
@@ -771,26 +728,38 @@ func (d *fastDec) materialize(f *orderFields) {
 	}
 }
 
-// field says where the value of one known member goes, and whether it is a JSON number.
+// field says where the value of one known member goes, and whether it is a JSON number. A
+// member holding an object or a list has a nested decoder instead (the order's parts); at is
+// then only its bit among the members seen.
 type field struct {
 	at     int
 	number bool
+	nested func(*fastDec, *orderSpans) bool
 }
 
 // fieldSet maps the member names of one kind of object to their fields.
 type fieldSet map[string]field
 
 var (
-	amountFields = fieldSet{"shipping_fee": {at: aShippingFee}, "payment_amount": {at: aPaymentAmount}}
-	buyerFields  = fieldSet{
+	orderMembers = fieldSet{
+		"order_id": {at: oOrderID}, "order_place_id": {at: oOrderPlaceID}, "order_date": {at: oOrderDate},
+		"payment_date": {at: oPaymentDate}, "cancel_date": {at: oCancelDate},
+		"payment_amount":      {at: oPaymentAmount},
+		"actual_order_amount": {at: oFields, nested: (*fastDec).amounts},
+		"buyer":               {at: oFields + 1, nested: (*fastDec).buyer},
+		"receivers":           {at: oFields + 2, nested: (*fastDec).receiverList},
+		"items":               {at: oFields + 3, nested: (*fastDec).itemList},
+	}
+	amountMembers = fieldSet{"shipping_fee": {at: aShippingFee}, "payment_amount": {at: aPaymentAmount}}
+	buyerMembers  = fieldSet{
 		"name": {at: bName}, "email": {at: bEmail}, "phone": {at: bPhone}, "cellphone": {at: bCellphone},
 		"buyer_zipcode": {at: bZipcode}, "buyer_address1": {at: bAddress1}, "buyer_address2": {at: bAddress2},
 	}
-	receiverFields = fieldSet{
+	receiverMembers = fieldSet{
 		"name": {at: rName}, "phone": {at: rPhone}, "cellphone": {at: rCellphone}, "zipcode": {at: rZipcode},
 		"address1": {at: rAddress1}, "address2": {at: rAddress2}, "address_full": {at: rAddressFull},
 	}
-	itemFields = fieldSet{
+	itemMembers = fieldSet{
 		"order_item_code": {at: iOrderItemCode}, "product_no": {at: iProductNo, number: true},
 		"product_code": {at: iProductCode}, "variant_code": {at: iVariantCode},
 		"product_name": {at: iProductName}, "option_value": {at: iOptionValue},
@@ -809,8 +778,9 @@ var (
 )
 
 // members decodes an object at d.i, putting the values of the members named in set into dst
-// and skipping the others. A member named twice fails the object (encoding/json then decides).
-func (d *fastDec) members(set fieldSet, dst []span) bool {
+// (nested members into o) and skipping the others. A member named twice fails the object
+// (encoding/json then decides).
+func (d *fastDec) members(set fieldSet, dst []span, o *orderSpans) bool {
 	if d.peek() != '{' {
 		return false
 	}
@@ -831,6 +801,8 @@ func (d *fastDec) members(set fieldSet, dst []span) bool {
 			ok = d.skip(1)
 		case !once(&seen, 1<<f.at):
 			ok = false
+		case f.nested != nil:
+			ok = f.nested(d, o)
 		case f.number:
 			ok = d.number(&dst[f.at])
 		default:
@@ -853,7 +825,7 @@ func (d *fastDec) amounts(o *orderSpans) bool {
 		return d.lit("null")
 	}
 	o.hasAmounts = true
-	return d.members(amountFields, o.amounts[:])
+	return d.members(amountMembers, o.amounts[:], nil)
 }
 
 // buyer decodes buyer: an object or null.
@@ -863,7 +835,7 @@ func (d *fastDec) buyer(o *orderSpans) bool {
 		return d.lit("null")
 	}
 	o.hasBuyer = true
-	return d.members(buyerFields, o.buyer[:])
+	return d.members(buyerMembers, o.buyer[:], nil)
 }
 
 // list decodes an array of objects at d.i, calling elem for each object or null element
@@ -907,13 +879,13 @@ func (d *fastDec) list(state *int, elem func(null bool) bool) bool {
 func (d *fastDec) receiverList(o *orderSpans) bool {
 	return d.list(&o.receivers, func(null bool) bool {
 		d.receivers = append(d.receivers, [rFields]span{})
-		return null || d.members(receiverFields, d.receivers[len(d.receivers)-1][:])
+		return null || d.members(receiverMembers, d.receivers[len(d.receivers)-1][:], nil)
 	})
 }
 
 func (d *fastDec) itemList(o *orderSpans) bool {
 	return d.list(&o.items, func(null bool) bool {
 		d.items = append(d.items, [iFields]span{})
-		return null || d.members(itemFields, d.items[len(d.items)-1][:])
+		return null || d.members(itemMembers, d.items[len(d.items)-1][:], nil)
 	})
 }
