@@ -219,21 +219,7 @@ func benchPage() []byte {
 	return b.Bytes()
 }
 
+// BenchmarkMapPage decodes and maps a page of 1000 orders with two lines each.
 func BenchmarkMapPage(b *testing.B) {
-	body := benchPage()
-	m := testMapper()
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for b.Loop() {
-		p, err := decodePage(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		page := m.mapOrders(p.Orders)
-		if len(page.Orders) != 1000 || page.Lines() != 2000 {
-			b.Fatalf("%d orders, %d lines, %d rejects", len(page.Orders), page.Lines(), len(page.Rejects))
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/page")
+	benchCPU(b, benchPage(), 1000)
 }
