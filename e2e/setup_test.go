@@ -81,7 +81,8 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 	if err := malls.PutMall(ctx, b.mall); err != nil {
 		t.Fatal(err)
 	}
-	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
+	var app mallsync.AppClient
+	app.ClientID, app.ClientSecret = b.sim.Client()
 	redirect := "http://127.0.0.1/callback"
 	tok, err := cafe24.ExchangeCode(ctx, http.DefaultClient, hs.URL, app, b.sim.AuthorizeCode(redirect, "s"), redirect)
 	if err != nil {

@@ -152,7 +152,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		return errors.New("no cafe24 demo mall among the embedded mall files")
 	}
 	mall.Account.APIBase = simURL
-	mall.Account.MallID = "demomall"
+	mall.Account.MallID = sim.MallID()
 	mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
 	if cfg.interval > 0 {
 		mall.Sync.Interval = cfg.interval
@@ -163,7 +163,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err := resetIfDataSetChanged(ctx, cfg.dataDir, state, st, tc, mall.Key, say); err != nil {
 		return err
 	}
-	if err := authorizeDemo(ctx, st, mall, simURL); err != nil {
+	if err := authorizeDemo(ctx, st, mall, sim, simURL); err != nil {
 		return err
 	}
 	say("mall %s applied and authorized (OAuth code flow against the simulator)", mall.Key)
@@ -281,8 +281,9 @@ func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, 
 
 // authorizeDemo runs the OAuth authorization-code flow against the simulator, as a mall owner
 // would in a browser, and stores the sealed tokens.
-func authorizeDemo(ctx context.Context, st stores, mall mallsync.Mall, simURL string) error {
-	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
+func authorizeDemo(ctx context.Context, st stores, mall mallsync.Mall, sim *cafe24sim.Server, simURL string) error {
+	var app mallsync.AppClient
+	app.ClientID, app.ClientSecret = sim.Client()
 	redirect := "http://127.0.0.1/mallsync/oauth/callback"
 	state := "dev-" + fmt.Sprint(time.Now().UnixNano())
 	authURL := cafe24.AuthorizeURL(simURL, app.ClientID, state, redirect, []string{"mall.read_order", "mall.write_order"})

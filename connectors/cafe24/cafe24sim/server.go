@@ -130,6 +130,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Clock returns the simulated clock.
 func (s *Server) Clock() *Clock { return s.clock }
 
+// Client returns the app credentials the simulator accepts.
+func (s *Server) Client() (id, secret string) { return s.opts.ClientID, s.opts.ClientSecret }
+
+// MallID returns the simulated mall's id.
+func (s *Server) MallID() string { return s.opts.MallID }
+
 // Calls returns how many OAuth and Admin API requests were served, whatever their answer
 // (errors and injected faults included). /debug calls are not counted.
 func (s *Server) Calls() int64 { return s.calls.Load() }
