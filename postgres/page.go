@@ -1,0 +1,357 @@
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/mallsync/mallsync"
+)
+
+// ApplyPage upserts a page and moves the cursor in one transaction (see mallsync.SyncStore).
+func (s *SyncStore) ApplyPage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page, from mallsync.Cursor, next string) (mallsync.Applied, error) {
+	staged, err := s.StagePage(ctx, mall, stream, page)
+	if err != nil {
+		return mallsync.Applied{}, err
+	}
+	return staged.Commit(ctx, from, next)
+}
+
+// stagedPage is a page written in an open transaction, waiting for its cursor.
+type stagedPage struct {
+	tx     *sqlx.Tx
+	mallID int64
+	mall   mallsync.MallKey
+	stream mallsync.Stream
+	res    mallsync.Applied
+}
+
+// StagePage writes a page's records in a transaction it leaves open (see mallsync.SyncStore).
+func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page) (mallsync.StagedPage, error) {
+	id, err := s.malls.id(ctx, mall)
+	if err != nil {
+		return nil, err
+	}
+	orders, lines := dedupe(page.Orders)
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("beginning page of %s/%s: %w", mall, stream, interpret(err))
+	}
+	sp := &stagedPage{tx: tx, mallID: id, mall: mall, stream: stream,
+		res: mallsync.Applied{Orders: len(orders), Lines: len(lines)}}
+	if err := sp.write(ctx, s, orders, lines, page.Rejects); err != nil {
+		sp.Abort()
+		return nil, err
+	}
+	return sp, nil
+}
+
+func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsync.Order, lines []lineRef, rejects []mallsync.Reject) error {
+	// The commit need not wait for the WAL flush: a page and its cursor are lost or kept
+	// together, and a lost page is fetched again from the platform.
+	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true)`); err != nil {
+		return fmt.Errorf("beginning page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
+	}
+	if len(orders) > 0 {
+		st, err := s.prepared(ctx)
+		if err != nil {
+			return err
+		}
+		if err := upsertOrders(ctx, sp.tx, st, sp.mallID, orders); err != nil {
+			return fmt.Errorf("upserting orders of %s: %w", sp.mall, err)
+		}
+		ev, stale, err := upsertLines(ctx, sp.tx, st, sp.mallID, lines)
+		if err != nil {
+			return fmt.Errorf("upserting lines of %s: %w", sp.mall, err)
+		}
+		sp.res.Events, sp.res.Stale = ev, stale
+	}
+	if len(rejects) > 0 {
+		if err := quarantine(ctx, sp.tx, sp.mallID, sp.stream, rejects); err != nil {
+			return fmt.Errorf("quarantining records of %s: %w", sp.mall, err)
+		}
+		sp.res.Quarantined = len(rejects)
+	}
+	return nil
+}
+
+// Commit moves the cursor from `from` to next and commits the page, or returns ECONFLICT and
+// keeps nothing when the stored cursor is not `from`.
+func (sp *stagedPage) Commit(ctx context.Context, from mallsync.Cursor, next string) (mallsync.Applied, error) {
+	defer sp.Abort()
+	res := sp.res
+	err := sp.tx.GetContext(ctx, &res.Cursor.Seq, `
+		UPDATE sync_cursors SET cursor = $3, seq = seq + 1, updated_at = now()
+		WHERE mall_id = $1 AND stream = $2 AND seq = $4 RETURNING seq`, sp.mallID, string(sp.stream), next, from.Seq)
+	if mallsync.ErrorCode(interpret(err)) == mallsync.ENOTFOUND {
+		return mallsync.Applied{}, mallsync.Errorf(mallsync.ECONFLICT, "cursor of %s/%s moved on from %d: another writer got there first", sp.mall, sp.stream, from.Seq)
+	}
+	if err != nil {
+		return mallsync.Applied{}, fmt.Errorf("saving cursor of %s/%s: %w", sp.mall, sp.stream, interpret(err))
+	}
+	res.Cursor.Value = next
+	if err := sp.tx.Commit(); err != nil {
+		return mallsync.Applied{}, fmt.Errorf("committing page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
+	}
+	return res, nil
+}
+
+// Abort rolls the page back; after Commit it does nothing.
+func (sp *stagedPage) Abort() { _ = sp.tx.Rollback() }
+
+// lineRef is a line with the order it belongs to.
+type lineRef struct {
+	orderID string
+	line    *mallsync.OrderLine
+}
+
+// dedupe keeps one copy of each order and line (the latest change; the last one seen on a tie):
+// a platform whose list shifted between pages may send a record twice, and one statement may
+// not upsert a row twice.
+func dedupe(in []mallsync.Order) ([]*mallsync.Order, []lineRef) {
+	orderAt := make(map[string]int, len(in))
+	orders := make([]*mallsync.Order, 0, len(in))
+	for i := range in {
+		o := &in[i]
+		if j, ok := orderAt[o.PlatformOrderID]; ok {
+			if !o.ChangedAt.Before(orders[j].ChangedAt) {
+				orders[j] = o
+			}
+			continue
+		}
+		orderAt[o.PlatformOrderID] = len(orders)
+		orders = append(orders, o)
+	}
+	lineAt := make(map[string]int, 2*len(orders))
+	lines := make([]lineRef, 0, 2*len(orders))
+	for _, o := range orders {
+		for j := range o.Lines {
+			l := &o.Lines[j]
+			if k, ok := lineAt[l.PlatformLineID]; ok {
+				if !l.ChangedAt.Before(lines[k].line.ChangedAt) {
+					lines[k] = lineRef{o.PlatformOrderID, l}
+				}
+				continue
+			}
+			lineAt[l.PlatformLineID] = len(lines)
+			lines = append(lines, lineRef{o.PlatformOrderID, l})
+		}
+	}
+	return orders, lines
+}
+
+func ts(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+func tsp(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return ts(*t)
+}
+
+// upsertOrdersSQL upserts a page of orders from arrays ($2..$16) and the raw JSON of every
+// order in one text ($17), never overwriting a newer order, skipping unchanged ones.
+const upsertOrdersSQL = `
+		INSERT INTO orders (mall_id, platform_order_id, channel, ordered_at, paid_at, buyer_name, buyer_phone,
+			buyer_email, receiver_name, receiver_phone, receiver_zipcode, receiver_address, payment_amount,
+			shipping_fee, changed_at, raw, raw_hash)
+		SELECT $1, t.id, t.channel, t.ordered::timestamptz, NULLIF(t.paid, '')::timestamptz, t.bname, t.bphone,
+			t.bemail, t.rname, t.rphone, t.rzip, t.raddr, t.pay, t.fee, t.changed::timestamptz, r.raw, t.hash
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::text[], $16::text[])
+			WITH ORDINALITY AS t(id, channel, ordered, paid, bname, bphone, bemail, rname, rphone, rzip, raddr,
+				pay, fee, changed, hash, n)
+		JOIN string_to_table($17, chr(30)) WITH ORDINALITY AS r(raw, n) USING (n)
+		ON CONFLICT (mall_id, platform_order_id) DO UPDATE SET
+			channel = EXCLUDED.channel, ordered_at = EXCLUDED.ordered_at, paid_at = EXCLUDED.paid_at,
+			buyer_name = EXCLUDED.buyer_name, buyer_phone = EXCLUDED.buyer_phone, buyer_email = EXCLUDED.buyer_email,
+			receiver_name = EXCLUDED.receiver_name, receiver_phone = EXCLUDED.receiver_phone,
+			receiver_zipcode = EXCLUDED.receiver_zipcode, receiver_address = EXCLUDED.receiver_address,
+			payment_amount = EXCLUDED.payment_amount, shipping_fee = EXCLUDED.shipping_fee,
+			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, raw_hash = EXCLUDED.raw_hash, updated_at = now()
+		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`
+
+// upsertLinesSQL upserts a page of lines from arrays and appends their status events: applied
+// ones for lines inserted or changed, unapplied ones for changes older than what is stored. It
+// returns the number of events written and of stale lines.
+const upsertLinesSQL = `
+		WITH incoming AS (
+			SELECT t.oid, t.lid, t.pno, t.pcode, t.vcode, t.sku, t.pname, t.opt, t.brand, t.scode, t.sname,
+				t.qty::int AS qty, t.price, t.pay, t.status, t.pstatus, t.own, t.ccode, t.ckind, t.cstatus,
+				t.carrier, t.tracking, NULLIF(t.shipped, '')::timestamptz AS shipped,
+				NULLIF(t.delivered, '')::timestamptz AS delivered, t.changed::timestamptz AS changed
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+				$9::text[], $10::text[], $11::text[], $12::text[], $13::int8[], $14::int8[], $15::int8[],
+				$16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::text[],
+				$23::text[], $24::text[], $25::text[], $26::text[])
+				AS t(oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname, qty, price, pay,
+					status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed)
+		),
+		old AS (
+			-- one unique-index probe per incoming line, whatever the planner thinks of the table
+			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at
+			FROM incoming i CROSS JOIN LATERAL (
+				SELECT id, platform_line_id, status, platform_status, changed_at FROM order_lines
+				WHERE mall_id = $1 AND platform_line_id = i.lid) l
+		),
+		up AS (
+			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, product_code,
+				variant_code, sku, product_name, option_value, brand, supplier_code, supplier_name, quantity,
+				unit_price, payment_amount, status, platform_status, ownership, claim_code, claim_kind,
+				claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at)
+			SELECT $1, oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname, qty, price, pay,
+				status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed
+			FROM incoming
+			ON CONFLICT (mall_id, platform_line_id) DO UPDATE SET
+				platform_order_id = EXCLUDED.platform_order_id, product_no = EXCLUDED.product_no,
+				product_code = EXCLUDED.product_code, variant_code = EXCLUDED.variant_code, sku = EXCLUDED.sku,
+				product_name = EXCLUDED.product_name, option_value = EXCLUDED.option_value, brand = EXCLUDED.brand,
+				supplier_code = EXCLUDED.supplier_code, supplier_name = EXCLUDED.supplier_name,
+				quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price,
+				payment_amount = EXCLUDED.payment_amount, status = EXCLUDED.status,
+				platform_status = EXCLUDED.platform_status, ownership = EXCLUDED.ownership,
+				claim_code = EXCLUDED.claim_code, claim_kind = EXCLUDED.claim_kind,
+				claim_status = EXCLUDED.claim_status, carrier_code = EXCLUDED.carrier_code,
+				tracking_no = EXCLUDED.tracking_no, shipped_at = EXCLUDED.shipped_at,
+				delivered_at = EXCLUDED.delivered_at, changed_at = EXCLUDED.changed_at, updated_at = now()
+			WHERE order_lines.changed_at <= EXCLUDED.changed_at
+				AND (order_lines.status, order_lines.platform_status, order_lines.quantity, order_lines.unit_price,
+					order_lines.payment_amount, order_lines.claim_code, order_lines.claim_status,
+					order_lines.tracking_no, order_lines.ownership, order_lines.changed_at,
+					order_lines.product_name, order_lines.option_value, order_lines.shipped_at,
+					order_lines.delivered_at)
+				IS DISTINCT FROM
+					(EXCLUDED.status, EXCLUDED.platform_status, EXCLUDED.quantity, EXCLUDED.unit_price,
+					EXCLUDED.payment_amount, EXCLUDED.claim_code, EXCLUDED.claim_status, EXCLUDED.tracking_no,
+					EXCLUDED.ownership, EXCLUDED.changed_at, EXCLUDED.product_name, EXCLUDED.option_value,
+					EXCLUDED.shipped_at, EXCLUDED.delivered_at)
+			RETURNING id, status, platform_status, changed_at, xmax = 0 AS inserted
+		),
+		stale AS (
+			-- older than what is stored, and saying something else: recorded, not applied
+			SELECT o.id, o.status AS from_status, i.status, i.pstatus, i.changed
+			FROM incoming i JOIN old o ON o.platform_line_id = i.lid
+			WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
+		),
+		ev AS (
+			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
+			SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
+			FROM up u LEFT JOIN old o ON NOT u.inserted AND o.id = u.id
+			WHERE u.inserted OR o.platform_status <> u.platform_status OR o.status <> u.status
+			UNION ALL
+			SELECT id, from_status, status, pstatus, changed, false FROM stale
+			ON CONFLICT (line_id, changed_at, platform_code) DO NOTHING
+			RETURNING applied
+		)
+		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`
+
+// recordSeparator separates raw orders in one parameter; valid JSON never contains it.
+const recordSeparator = 0x1e
+
+func upsertOrders(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64, orders []*mallsync.Order) error {
+	n := len(orders)
+	ids, channels, ordered, paid := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	bName, bPhone, bEmail := make([]string, n), make([]string, n), make([]string, n)
+	rName, rPhone, rZip, rAddr := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	pay, fee := make([]int64, n), make([]int64, n)
+	changed, hashes := make([]string, n), make([]string, n)
+	// The raw JSON of all orders travels as one text, separated by the record separator (0x1E),
+	// a byte valid JSON cannot contain: no escaping here, no parsing on the server.
+	var raws strings.Builder
+	size := len(orders)
+	for _, o := range orders {
+		size += len(o.Raw)
+	}
+	raws.Grow(size)
+	for i, o := range orders {
+		ids[i], channels[i], ordered[i], paid[i] = o.PlatformOrderID, o.Channel, ts(o.OrderedAt), tsp(o.PaidAt)
+		bName[i], bPhone[i], bEmail[i] = o.Buyer.Name, firstNonEmpty(o.Buyer.Cellphone, o.Buyer.Phone), o.Buyer.Email
+		rName[i], rPhone[i], rZip[i], rAddr[i] = o.Receiver.Name, firstNonEmpty(o.Receiver.Cellphone, o.Receiver.Phone), o.Receiver.Zipcode, o.Receiver.Address
+		pay[i], fee[i], changed[i] = int64(o.PaymentAmount), int64(o.ShippingFee), ts(o.ChangedAt)
+		raw := o.Raw
+		if len(raw) == 0 {
+			raw = []byte("{}")
+		}
+		if bytes.IndexByte(raw, recordSeparator) >= 0 || bytes.IndexByte(raw, 0) >= 0 {
+			return mallsync.Errorf(mallsync.EINVALID, "order %s: raw payload is not JSON text (control byte)", o.PlatformOrderID)
+		}
+		sum := sha256.Sum256(raw)
+		hashes[i] = hex.EncodeToString(sum[:16])
+		if i > 0 {
+			raws.WriteByte(recordSeparator)
+		}
+		raws.Write(raw)
+	}
+	_, err := tx.StmtxContext(ctx, st.orders).ExecContext(ctx,
+		mallID, pq.Array(ids), pq.Array(channels), pq.Array(ordered), pq.Array(paid), pq.Array(bName),
+		pq.Array(bPhone), pq.Array(bEmail), pq.Array(rName), pq.Array(rPhone), pq.Array(rZip), pq.Array(rAddr),
+		pq.Array(pay), pq.Array(fee), pq.Array(changed), pq.Array(hashes), raws.String())
+	return interpret(err)
+}
+
+func upsertLines(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64, lines []lineRef) (events, stale int, err error) {
+	n := len(lines)
+	col := func() []string { return make([]string, n) }
+	oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	qty, price, pay := make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, r := range lines {
+		l := r.line
+		oid[i], lid[i], pno[i], pcode[i], vcode[i], sku[i] = r.orderID, l.PlatformLineID, l.ProductNo, l.ProductCode, l.VariantCode, l.SKU
+		pname[i], opt[i], brand[i], scode[i], sname[i] = l.ProductName, l.OptionValue, l.Brand, l.SupplierCode, l.SupplierName
+		qty[i], price[i], pay[i] = int64(l.Quantity), int64(l.UnitPrice), int64(l.PaymentAmount)
+		status[i], pstatus[i], own[i] = string(l.Status), l.PlatformStatus, string(l.Ownership)
+		ccode[i], ckind[i], cstatus[i] = l.ClaimCode, string(l.ClaimKind), string(l.ClaimStatus)
+		carrier[i], tracking[i], shipped[i], delivered[i], changed[i] = l.CarrierCode, l.TrackingNo, tsp(l.ShippedAt), tsp(l.DeliveredAt), ts(l.ChangedAt)
+	}
+	err = tx.StmtxContext(ctx, st.lines).QueryRowxContext(ctx,
+		mallID, pq.Array(oid), pq.Array(lid), pq.Array(pno), pq.Array(pcode), pq.Array(vcode), pq.Array(sku),
+		pq.Array(pname), pq.Array(opt), pq.Array(brand), pq.Array(scode), pq.Array(sname), pq.Array(qty),
+		pq.Array(price), pq.Array(pay), pq.Array(status), pq.Array(pstatus), pq.Array(own), pq.Array(ccode),
+		pq.Array(ckind), pq.Array(cstatus), pq.Array(carrier), pq.Array(tracking), pq.Array(shipped),
+		pq.Array(delivered), pq.Array(changed)).Scan(&events, &stale)
+	return events, stale, interpret(err)
+}
+
+func quarantine(ctx context.Context, tx *sqlx.Tx, mallID int64, stream mallsync.Stream, rejects []mallsync.Reject) error {
+	// One row per (resource, platform id); the last copy of a duplicate wins.
+	at := make(map[[2]string]int, len(rejects))
+	var res, pid, reason, raw []string
+	for _, r := range rejects {
+		k := [2]string{r.Resource, r.PlatformID}
+		if i, ok := at[k]; ok {
+			reason[i], raw[i] = r.Reason, string(r.Raw)
+			continue
+		}
+		at[k] = len(res)
+		res, pid, reason, raw = append(res, r.Resource), append(pid, r.PlatformID), append(reason, r.Reason), append(raw, string(r.Raw))
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO quarantine (mall_id, stream, resource, platform_id, reason, raw)
+		SELECT $1, $2, t.res, t.pid, t.reason, t.raw FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS t(res, pid, reason, raw)
+		ON CONFLICT (mall_id, resource, platform_id) DO UPDATE SET reason = EXCLUDED.reason, raw = EXCLUDED.raw,
+			stream = EXCLUDED.stream, last_seen_at = now(), seen_count = quarantine.seen_count + 1`,
+		mallID, string(stream), pq.Array(res), pq.Array(pid), pq.Array(reason), pq.Array(raw))
+	return interpret(err)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
