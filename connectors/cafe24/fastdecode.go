@@ -638,6 +638,15 @@ func (d *fastDec) order(f *orderFields) bool {
 	return true
 }
 
+// reserve returns slab with room for n more elements: a new backing array (of slabSize, or n
+// when larger) once the current one is full. Earlier orders keep pointing into the old one.
+func reserve[T any](slab []T, n int) []T {
+	if n > cap(slab)-len(slab) {
+		return make([]T, 0, max(slabSize, n))
+	}
+	return slab
+}
+
 // materialize sets f from the spans of the order just decoded.
 func (d *fastDec) materialize(f *orderFields) {
 	s := string(d.arena)
@@ -649,9 +658,7 @@ func (d *fastDec) materialize(f *orderFields) {
 	f.CancelDate = o.f[oCancelDate].of(s)
 	f.PaymentAmount = o.f[oPaymentAmount].of(s)
 	if o.hasAmounts {
-		if len(d.amountSlab) == cap(d.amountSlab) {
-			d.amountSlab = make([]amountsJSON, 0, slabSize)
-		}
+		d.amountSlab = reserve(d.amountSlab, 1)
 		d.amountSlab = append(d.amountSlab, amountsJSON{
 			ShippingFee:   o.amounts[aShippingFee].of(s),
 			PaymentAmount: o.amounts[aPaymentAmount].of(s),
@@ -659,9 +666,7 @@ func (d *fastDec) materialize(f *orderFields) {
 		f.ActualOrderAmount = &d.amountSlab[len(d.amountSlab)-1]
 	}
 	if o.hasBuyer {
-		if len(d.buyerSlab) == cap(d.buyerSlab) {
-			d.buyerSlab = make([]buyerJSON, 0, slabSize)
-		}
+		d.buyerSlab = reserve(d.buyerSlab, 1)
 		b := &o.buyer
 		d.buyerSlab = append(d.buyerSlab, buyerJSON{
 			Name: b[bName].of(s), Email: b[bEmail].of(s), Phone: b[bPhone].of(s),
@@ -672,9 +677,7 @@ func (d *fastDec) materialize(f *orderFields) {
 	}
 	if o.receivers == listArray {
 		n := len(d.receivers)
-		if n > cap(d.recvSlab)-len(d.recvSlab) {
-			d.recvSlab = make([]receiverJSON, 0, max(slabSize, n))
-		}
+		d.recvSlab = reserve(d.recvSlab, n)
 		l := len(d.recvSlab)
 		for i := range d.receivers {
 			r := &d.receivers[i]
@@ -688,9 +691,7 @@ func (d *fastDec) materialize(f *orderFields) {
 	}
 	if o.items == listArray {
 		n := len(d.items)
-		if n > cap(d.itemSlab)-len(d.itemSlab) {
-			d.itemSlab = make([]itemJSON, 0, max(slabSize, n))
-		}
+		d.itemSlab = reserve(d.itemSlab, n)
 		l := len(d.itemSlab)
 		for i := range d.items {
 			it := &d.items[i]
