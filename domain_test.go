@@ -42,6 +42,8 @@ func TestOwnershipRules(t *testing.T) {
 		{SupplierCode: "S1", Brand: "B", Ownership: mallsync.OwnLogistics},
 		{SupplierCode: "S1", Ownership: mallsync.OwnDirect},
 		{ProductCode: "P9", Ownership: mallsync.OwnLogistics},
+		{TradingType: "C", Ownership: mallsync.OwnConsignment},
+		{TradingType: "D", ShippingType: "D", Ownership: mallsync.OwnDirect},
 		{Ownership: mallsync.OwnDirect}, // matches nothing: no field set
 	}}
 	tests := []struct {
@@ -52,6 +54,9 @@ func TestOwnershipRules(t *testing.T) {
 		{mallsync.OrderLine{SupplierCode: "S1", Brand: "C"}, mallsync.OwnDirect},
 		{mallsync.OrderLine{ProductCode: "P9"}, mallsync.OwnLogistics},
 		{mallsync.OrderLine{SupplierCode: "S2"}, mallsync.OwnConsignment},
+		{mallsync.OrderLine{SupplierCode: "S3", SupplierTradingType: "C"}, mallsync.OwnConsignment},
+		{mallsync.OrderLine{SupplierCode: "S3", SupplierTradingType: "D", ProductShippingType: "D"}, mallsync.OwnDirect},
+		{mallsync.OrderLine{SupplierCode: "S3", SupplierTradingType: "D", ProductShippingType: "C"}, mallsync.OwnConsignment}, // default
 	}
 	for _, tt := range tests {
 		if got := rules.Decide(&tt.line); got != tt.want {
@@ -60,6 +65,24 @@ func TestOwnershipRules(t *testing.T) {
 	}
 	if got := (mallsync.OwnershipRules{}).Decide(&mallsync.OrderLine{}); got != mallsync.OwnDirect {
 		t.Errorf("empty rules decide %s, want direct", got)
+	}
+}
+
+func TestCatalogFactsFill(t *testing.T) {
+	t.Parallel()
+	orders := []mallsync.Order{{Lines: []mallsync.OrderLine{
+		{SupplierCode: "S1", ProductCode: "P1"},
+		{SupplierCode: "S9", ProductCode: "P9", SupplierTradingType: "kept"},
+	}}}
+	mallsync.CatalogFacts{
+		SupplierTradingTypes: map[string]string{"S1": "C"},
+		ProductShippingTypes: map[string]string{"P1": "D"},
+	}.Fill(orders)
+	if l := orders[0].Lines[0]; l.SupplierTradingType != "C" || l.ProductShippingType != "D" {
+		t.Errorf("known supplier and product: %q %q, want C D", l.SupplierTradingType, l.ProductShippingType)
+	}
+	if l := orders[0].Lines[1]; l.SupplierTradingType != "kept" || l.ProductShippingType != "" {
+		t.Errorf("unknown supplier and product changed the line: %q %q", l.SupplierTradingType, l.ProductShippingType)
 	}
 }
 

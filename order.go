@@ -58,13 +58,17 @@ type OrderLine struct {
 	PlatformStatus string
 	// ChangedAt is when the platform says the line last changed; an incoming line older than
 	// the stored one never overwrites it.
-	ChangedAt   time.Time
-	Ownership   Ownership
-	CarrierCode string
-	TrackingNo  string
-	ClaimCode   string
-	ClaimKind   ClaimKind
-	ClaimStatus ClaimStatus
-	ShippedAt   *time.Time
-	DeliveredAt *time.Time
+	ChangedAt time.Time
+	// SupplierTradingType and ProductShippingType are the platform's facts about the line's
+	// supplier and product (CatalogFacts.Fill), inputs to the ownership rules.
+	SupplierTradingType string
+	ProductShippingType string
+	Ownership           Ownership
+	CarrierCode         string
+	TrackingNo          string
+	ClaimCode           string
+	ClaimKind           ClaimKind
+	ClaimStatus         ClaimStatus
+	ShippedAt           *time.Time
+	DeliveredAt         *time.Time
 }

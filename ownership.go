@@ -1,5 +1,7 @@
 package mallsync
 
+import "context"
+
 // Ownership says who owns the stock behind an order line, which decides what a shipment or a
 // return does to our ledger.
 type Ownership string
@@ -25,16 +27,23 @@ type OwnershipRule struct {
 	SupplierCode string
 	ProductCode  string
 	Brand        string
+	// TradingType matches the supplier's trading type on the platform (Cafe24 D 사입, C 직배송).
+	TradingType string
+	// ShippingType matches the product's shipping type on the platform (Cafe24
+	// product_shipping_type D, C, E).
+	ShippingType string
 	Ownership    Ownership
 }
 
 func (r OwnershipRule) matches(l *OrderLine) bool {
-	if r.SupplierCode == "" && r.ProductCode == "" && r.Brand == "" {
+	if r.SupplierCode == "" && r.ProductCode == "" && r.Brand == "" && r.TradingType == "" && r.ShippingType == "" {
 		return false
 	}
 	return (r.SupplierCode == "" || r.SupplierCode == l.SupplierCode) &&
 		(r.ProductCode == "" || r.ProductCode == l.ProductCode) &&
-		(r.Brand == "" || r.Brand == l.Brand)
+		(r.Brand == "" || r.Brand == l.Brand) &&
+		(r.TradingType == "" || r.TradingType == l.SupplierTradingType) &&
+		(r.ShippingType == "" || r.ShippingType == l.ProductShippingType)
 }
 
 // OwnershipRules decide the ownership of each line: the first matching rule wins, else Default.
@@ -64,4 +73,34 @@ func (o OwnershipRules) Assign(orders []Order) {
 			l.Ownership = o.Decide(l)
 		}
 	}
+}
+
+// CatalogFacts are the platform's supplier and product facts, as last synced, that ownership
+// rules match on beside the line's own fields.
+type CatalogFacts struct {
+	// SupplierTradingTypes maps supplier code to its trading type.
+	SupplierTradingTypes map[string]string
+	// ProductShippingTypes maps product code to its shipping type.
+	ProductShippingTypes map[string]string
+}
+
+// Fill sets each line's SupplierTradingType and ProductShippingType from the facts; a line
+// whose supplier or product is unknown keeps what it has.
+func (f CatalogFacts) Fill(orders []Order) {
+	for i := range orders {
+		for j := range orders[i].Lines {
+			l := &orders[i].Lines[j]
+			if t, ok := f.SupplierTradingTypes[l.SupplierCode]; ok {
+				l.SupplierTradingType = t
+			}
+			if t, ok := f.ProductShippingTypes[l.ProductCode]; ok {
+				l.ProductShippingType = t
+			}
+		}
+	}
+}
+
+// CatalogFactStore gives the catalog facts of a mall.
+type CatalogFactStore interface {
+	CatalogFacts(ctx context.Context, mall MallKey) (CatalogFacts, error)
 }

@@ -11,7 +11,15 @@ type Stream string
 
 // The streams.
 const (
+	// StreamOrders brings orders and their lines, and with them the claims and shipments the
+	// platform reports on the order (Cafe24 embeds them).
 	StreamOrders Stream = "orders"
+	// StreamRefunds brings refunds.
+	StreamRefunds Stream = "refunds"
+	// StreamProducts brings products, their variants and the platform's stock figures.
+	StreamProducts Stream = "products"
+	// StreamSuppliers brings the platform's suppliers.
+	StreamSuppliers Stream = "suppliers"
 )
 
 // Cursor is a stream's position. Value is owned by the connector (opaque to the store and to
@@ -32,8 +40,15 @@ type Reject struct {
 
 // Page is one page of mapped records from a platform, with the records that failed to map.
 type Page struct {
-	Orders  []Order
-	Rejects []Reject
+	Orders []Order
+	// Claims and Shipments are those of the page's orders. A claim or shipment is stored as
+	// the page gives it: lines the page no longer lists are removed from it.
+	Claims    []Claim
+	Shipments []Shipment
+	Refunds   []Refund
+	Products  []Product
+	Suppliers []Supplier
+	Rejects   []Reject
 }
 
 // Lines counts the order lines in the page.
@@ -54,6 +69,13 @@ type Applied struct {
 	// Stale is the number of lines left as stored because the incoming change was older.
 	Stale       int
 	Quarantined int
+	// Claims, Shipments, Refunds, Variants and Suppliers count the records of those kinds
+	// the page upserted.
+	Claims    int
+	Shipments int
+	Refunds   int
+	Variants  int
+	Suppliers int
 	// Cursor is the stream's cursor after the page.
 	Cursor Cursor
 }
@@ -141,4 +163,12 @@ type CredentialStore interface {
 	// Otherwise refresh is called with the stored credential, and the token it returns is
 	// persisted before RotateToken returns it. A refresh token is thus presented at most once.
 	RotateToken(ctx context.Context, ref string, stale string, refresh func(context.Context, Credential) (Token, error)) (Token, error)
+}
+
+// OpenClaims tells a connector which orders have claims that are still open, so that each
+// pass reads them again: some claim steps (a withdrawal, a hold, a pickup) move no date the
+// platform can be asked by.
+type OpenClaims interface {
+	// OpenClaimOrders returns up to limit platform order ids of the mall's open claims.
+	OpenClaimOrders(ctx context.Context, mall MallKey, limit int) ([]string, error)
 }

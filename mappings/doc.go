@@ -42,8 +42,12 @@
 //	ownership:                  # optional
 //	  default: direct           # consignment (위탁) | direct (직매입) | logistics (물류); default direct
 //	  rules:                    # first match wins; each sets at least one of supplier_code,
-//	    - supplier_code: S0000001   # product_code, brand (all that are set must match)
-//	      ownership: consignment    # required
+//	    - supplier_code: S0000001   # product_code, brand, trading_type, shipping_type (all
+//	      ownership: consignment    # that are set must match); ownership is required
+//	    - trading_type: C           # the supplier's trading type as synced (Cafe24 C 직배송)
+//	      ownership: consignment
+//	    - shipping_type: D          # the product's shipping type as synced (Cafe24 D)
+//	      ownership: direct
 //	contacts:                   # optional list
 //	  - role: md                # required; md | logistics | cs | sales
 //	    name: 김민지             # required

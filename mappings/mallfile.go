@@ -331,7 +331,7 @@ func (c *checker) ownership(top object) mallsync.OwnershipRules {
 	for i, item := range o.list("rules", "a list of rules") {
 		path := fmt.Sprintf("ownership.rules[%d]", i)
 		ro, ok := c.object(item, path, "a rule (supplier_code, product_code or brand, and ownership)",
-			"supplier_code", "product_code", "brand", "ownership")
+			"supplier_code", "product_code", "brand", "trading_type", "shipping_type", "ownership")
 		if !ok {
 			continue
 		}
@@ -343,8 +343,10 @@ func (c *checker) ownership(top object) mallsync.OwnershipRules {
 		rule.SupplierCode, _, _ = ro.text("supplier_code", "a supplier code like S0000001")
 		rule.ProductCode, _, _ = ro.text("product_code", "a product code")
 		rule.Brand, _, _ = ro.text("brand", "a brand name")
-		if rule.SupplierCode == "" && rule.ProductCode == "" && rule.Brand == "" {
-			c.at(ro.node, "%s: expected at least one of supplier_code, product_code, brand", path)
+		rule.TradingType, _, _ = ro.text("trading_type", "the supplier's trading type on the platform (Cafe24 D or C)")
+		rule.ShippingType, _, _ = ro.text("shipping_type", "the product's shipping type on the platform (Cafe24 D, C or E)")
+		if rule.SupplierCode == "" && rule.ProductCode == "" && rule.Brand == "" && rule.TradingType == "" && rule.ShippingType == "" {
+			c.at(ro.node, "%s: expected at least one of supplier_code, product_code, brand, trading_type, shipping_type", path)
 		}
 		if s, n, ok := ro.text("ownership", expect); ok {
 			if ro.oneOf("ownership", n, s, ownerships) {

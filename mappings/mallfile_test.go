@@ -155,6 +155,7 @@ func TestParseMallGood(t *testing.T) {
 						{SupplierCode: "S0000001", Ownership: mallsync.OwnConsignment},
 						{SupplierCode: "S0000002", Brand: "데모브랜드", Ownership: mallsync.OwnLogistics},
 						{ProductCode: "P000000A", Ownership: mallsync.OwnDirect},
+						{TradingType: "C", Ownership: mallsync.OwnConsignment},
 					},
 				},
 				Contacts: []mallsync.Contact{
