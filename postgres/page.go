@@ -50,6 +50,10 @@ func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream
 		sp.Abort()
 		return nil, err
 	}
+	if err := sp.writeRest(ctx, page); err != nil {
+		sp.Abort()
+		return nil, err
+	}
 	return sp, nil
 }
 
@@ -78,6 +82,37 @@ func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsyn
 			return fmt.Errorf("quarantining records of %s: %w", sp.mall, err)
 		}
 		sp.res.Quarantined = len(rejects)
+	}
+	return nil
+}
+
+// writeRest writes the page's claims, shipments, refunds, suppliers and products.
+func (sp *stagedPage) writeRest(ctx context.Context, page mallsync.Page) error {
+	var err error
+	if len(page.Claims) > 0 {
+		if sp.res.Claims, err = upsertClaims(ctx, sp.tx, sp.mallID, page.Claims); err != nil {
+			return fmt.Errorf("upserting claims of %s: %w", sp.mall, err)
+		}
+	}
+	if len(page.Shipments) > 0 {
+		if sp.res.Shipments, err = upsertShipments(ctx, sp.tx, sp.mallID, page.Shipments); err != nil {
+			return fmt.Errorf("upserting shipments of %s: %w", sp.mall, err)
+		}
+	}
+	if len(page.Refunds) > 0 {
+		if sp.res.Refunds, err = upsertRefunds(ctx, sp.tx, sp.mallID, page.Refunds); err != nil {
+			return fmt.Errorf("upserting refunds of %s: %w", sp.mall, err)
+		}
+	}
+	if len(page.Suppliers) > 0 {
+		if sp.res.Suppliers, err = upsertSuppliers(ctx, sp.tx, sp.mallID, page.Suppliers); err != nil {
+			return fmt.Errorf("upserting suppliers of %s: %w", sp.mall, err)
+		}
+	}
+	if len(page.Products) > 0 {
+		if sp.res.Variants, err = upsertProducts(ctx, sp.tx, sp.mallID, page.Products); err != nil {
+			return fmt.Errorf("upserting products of %s: %w", sp.mall, err)
+		}
 	}
 	return nil
 }

@@ -109,6 +109,16 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey) error 
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	for _, q := range []string{
+		`DELETE FROM claim_status_events WHERE claim_id IN (SELECT id FROM claims WHERE mall_id = $1)`,
+		`DELETE FROM claim_lines WHERE mall_id = $1`,
+		`DELETE FROM claims WHERE mall_id = $1`,
+		`DELETE FROM shipment_lines WHERE mall_id = $1`,
+		`DELETE FROM shipments WHERE mall_id = $1`,
+		`DELETE FROM refund_lines WHERE mall_id = $1`,
+		`DELETE FROM refunds WHERE mall_id = $1`,
+		`DELETE FROM variants WHERE mall_id = $1`,
+		`DELETE FROM products WHERE mall_id = $1`,
+		`DELETE FROM suppliers WHERE mall_id = $1`,
 		`DELETE FROM line_status_events WHERE line_id IN (SELECT id FROM order_lines WHERE mall_id = $1)`,
 		`DELETE FROM order_lines WHERE mall_id = $1`,
 		`DELETE FROM orders WHERE mall_id = $1`,

@@ -254,14 +254,26 @@ func TestMigrationsAreReversible(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
-	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
-		t.Fatal(err)
+	exists := func(table string) bool {
+		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
-	if n := count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'order_lines'`); n != 0 {
-		t.Fatal("order_lines survived migrating down")
+	// Each step down removes the newest migration's tables, and only those.
+	for _, step := range []struct{ gone, kept string }{{"claims", "order_lines"}, {"order_lines", ""}} {
+		if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+			t.Fatal(err)
+		}
+		if exists(step.gone) {
+			t.Fatalf("%s survived migrating down", step.gone)
+		}
+		if step.kept != "" && !exists(step.kept) {
+			t.Fatalf("%s went with the newer migration", step.kept)
+		}
 	}
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
+	}
+	if !exists("claims") || !exists("order_lines") {
+		t.Fatal("migrating up again did not restore the tables")
 	}
 }
 

@@ -1,0 +1,113 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mallsync/mallsync"
+)
+
+func claim(id, status, code string, changed time.Time, lines ...string) mallsync.Claim {
+	c := mallsync.Claim{PlatformClaimID: id, PlatformOrderID: "20260701-0000001", Kind: mallsync.ClaimReturn,
+		Status: mallsync.ClaimStatus(status), PlatformStatus: code, Reason: "단순 변심", RequestedAt: t0,
+		ChangedAt: changed, Raw: []byte(`{"claim_code":"` + id + `"}`)}
+	for _, l := range lines {
+		c.Lines = append(c.Lines, mallsync.ClaimLine{PlatformLineID: l, Quantity: 1, PlatformStatus: code})
+	}
+	return c
+}
+
+func TestClaimsShipmentsRefundsCatalogRoundTrip(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	shipped := t0.Add(time.Hour)
+	page := mallsync.Page{
+		Orders: []mallsync.Order{order("20260701-0000001", t0, line(mallsync.LineDelivered, "N40"), line(mallsync.LineDelivered, "N40"))},
+		Claims: []mallsync.Claim{claim("R20260702-0000001", "requested", "R00", t0, "20260701-0000001-01", "20260701-0000001-02")},
+		Shipments: []mallsync.Shipment{{PlatformShipmentID: "D-1", PlatformOrderID: "20260701-0000001", Kind: mallsync.ShipmentForward,
+			CarrierCode: "0001", TrackingNo: "612345678901", ShippedAt: &shipped, ChangedAt: shipped,
+			LineIDs: []string{"20260701-0000001-01", "20260701-0000001-02"}}},
+		Refunds: []mallsync.Refund{{PlatformRefundID: "RF-1", PlatformOrderID: "20260701-0000001", PlatformClaimID: "R20260702-0000001",
+			LineIDs: []string{"20260701-0000001-01"}, Amount: 15000, ChangedAt: t0}},
+		Suppliers: []mallsync.Supplier{{Code: "S0000001", Name: "협력사", TradingType: "C", PaymentType: "P"}},
+		Products: []mallsync.Product{{ProductNo: "12", ProductCode: "P000000A", SupplierCode: "S0000001", ShippingType: "D",
+			Price: 15000, Variants: []mallsync.Variant{{VariantCode: "P000000A000A", UseInventory: true, Quantity: 7}}}},
+	}
+	res := apply(t, b, page)
+	if res.Claims != 1 || res.Shipments != 1 || res.Refunds != 1 || res.Suppliers != 1 || res.Variants != 1 {
+		t.Fatalf("applied = %+v", res)
+	}
+
+	claims, err := b.sync.Claims(ctx, b.mall)
+	if err != nil || len(claims) != 1 || len(claims[0].Lines) != 2 || claims[0].Status != mallsync.ClaimRequested || !claims[0].RequestedAt.Equal(t0) {
+		t.Fatalf("claims = %+v, %v", claims, err)
+	}
+	ships, err := b.sync.Shipments(ctx, b.mall)
+	if err != nil || len(ships) != 1 || ships[0].TrackingNo != "612345678901" || len(ships[0].LineIDs) != 2 || !ships[0].ShippedAt.Equal(shipped) {
+		t.Fatalf("shipments = %+v, %v", ships, err)
+	}
+	refunds, err := b.sync.Refunds(ctx, b.mall)
+	if err != nil || len(refunds) != 1 || refunds[0].Amount != 15000 || refunds[0].Done || len(refunds[0].LineIDs) != 1 {
+		t.Fatalf("refunds = %+v, %v", refunds, err)
+	}
+	stock, err := b.sync.Stock(ctx, b.mall)
+	if err != nil || len(stock) != 1 || stock[0].Quantity != 7 || stock[0].ProductNo != "12" {
+		t.Fatalf("stock = %+v, %v", stock, err)
+	}
+	facts, err := b.sync.CatalogFacts(ctx, b.mall)
+	if err != nil || facts.SupplierTradingTypes["S0000001"] != "C" || facts.ProductShippingTypes["P000000A"] != "D" {
+		t.Fatalf("facts = %+v, %v", facts, err)
+	}
+	open, err := b.sync.OpenClaimOrders(ctx, b.mall, 10)
+	if err != nil || len(open) != 1 || open[0] != "20260701-0000001" {
+		t.Fatalf("open claim orders = %v, %v", open, err)
+	}
+
+	// The claim moves on and loses a line; an older copy arrives after: recorded, not applied.
+	later := t0.Add(48 * time.Hour)
+	apply(t, b, mallsync.Page{Claims: []mallsync.Claim{claim("R20260702-0000001", "withdrawn", "undone", later, "20260701-0000001-01")}})
+	apply(t, b, mallsync.Page{Claims: []mallsync.Claim{claim("R20260702-0000001", "accepted", "R10", t0.Add(time.Hour), "20260701-0000001-01", "20260701-0000001-02")}})
+	claims, _ = b.sync.Claims(ctx, b.mall)
+	if c := claims[0]; c.Status != mallsync.ClaimWithdrawn || len(c.Lines) != 1 {
+		t.Fatalf("after withdrawal and a stale copy: %+v", c)
+	}
+	if n := count(t, b, `SELECT count(*) FROM claim_status_events WHERE applied`); n != 2 {
+		t.Errorf("applied claim events = %d, want 2 (requested, withdrawn)", n)
+	}
+	if n := count(t, b, `SELECT count(*) FROM claim_status_events WHERE NOT applied AND platform_code = 'R10'`); n != 1 {
+		t.Errorf("stale claim events = %d, want 1", n)
+	}
+	if open, _ := b.sync.OpenClaimOrders(ctx, b.mall, 10); len(open) != 0 {
+		t.Errorf("a withdrawn claim is still open: %v", open)
+	}
+
+	// The same page again changes nothing.
+	before := count(t, b, `SELECT count(*) FROM claim_status_events`)
+	apply(t, b, mallsync.Page{Claims: []mallsync.Claim{claim("R20260702-0000001", "withdrawn", "undone", later, "20260701-0000001-01")}})
+	if after := count(t, b, `SELECT count(*) FROM claim_status_events`); after != before {
+		t.Errorf("a repeated claim added %d events", after-before)
+	}
+	if err := b.sync.ResetMall(ctx, b.mall); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM claims`) + count(t, b, `SELECT count(*) FROM shipment_lines`) + count(t, b, `SELECT count(*) FROM variants`); n != 0 {
+		t.Errorf("%d rows left after ResetMall", n)
+	}
+}
+
+func TestShipmentOfUnknownKindFailsThePage(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	cur, _ := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders)
+	_, err := b.sync.ApplyPage(ctx, b.mall, mallsync.StreamOrders, mallsync.Page{Shipments: []mallsync.Shipment{
+		{PlatformShipmentID: "X", Kind: "teleport", ChangedAt: t0}}}, cur, "next")
+	if mallsync.ErrorCode(err) != mallsync.EINVALID {
+		t.Fatalf("err = %v, want EINVALID", err)
+	}
+	if c, _ := b.sync.Cursor(ctx, b.mall, mallsync.StreamOrders); c.Seq != cur.Seq {
+		t.Errorf("the cursor moved on a failed page")
+	}
+}

@@ -1,0 +1,191 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"github.com/mallsync/mallsync"
+)
+
+// upsertClaimsSQL upserts claims from arrays, never overwriting a newer claim, and appends
+// their status events (unapplied ones for changes older than what is stored). It returns the
+// platform ids of the claims written, so that their lines can be replaced.
+const upsertClaimsSQL = `
+	WITH incoming AS (
+		SELECT t.cid, t.oid, t.kind, t.status, t.pstatus, t.rtype, t.reason, t.fault, t.carrier, t.tracking,
+			NULLIF(t.requested, '')::timestamptz AS requested, t.changed::timestamptz AS changed, t.raw
+		FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			$9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+			AS t(cid, oid, kind, status, pstatus, rtype, reason, fault, carrier, tracking, requested, changed, raw)
+	),
+	old AS (
+		SELECT c.id, c.platform_claim_id, c.status, c.platform_status, c.changed_at
+		FROM claims c JOIN incoming i ON c.mall_id = $1 AND c.platform_claim_id = i.cid
+	),
+	up AS (
+		INSERT INTO claims (mall_id, platform_claim_id, platform_order_id, kind, status, platform_status,
+			reason_type, reason, fault_party, return_carrier_code, return_tracking_no, requested_at, changed_at, raw)
+		SELECT $1, cid, oid, kind, status, pstatus, rtype, reason, fault, carrier, tracking, requested, changed, raw
+		FROM incoming
+		ON CONFLICT (mall_id, platform_claim_id) DO UPDATE SET
+			platform_order_id = EXCLUDED.platform_order_id, kind = EXCLUDED.kind, status = EXCLUDED.status,
+			platform_status = EXCLUDED.platform_status, reason_type = EXCLUDED.reason_type,
+			reason = EXCLUDED.reason, fault_party = EXCLUDED.fault_party,
+			return_carrier_code = EXCLUDED.return_carrier_code, return_tracking_no = EXCLUDED.return_tracking_no,
+			requested_at = EXCLUDED.requested_at, changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw,
+			seen_at = now()
+		WHERE claims.changed_at <= EXCLUDED.changed_at
+		RETURNING id, platform_claim_id, status, platform_status, changed_at
+	),
+	ev AS (
+		INSERT INTO claim_status_events (claim_id, from_status, to_status, platform_code, changed_at, applied)
+		SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
+		FROM up u LEFT JOIN old o ON o.id = u.id
+		WHERE o.id IS NULL OR o.platform_status <> u.platform_status OR o.status <> u.status
+		UNION ALL
+		SELECT o.id, o.status, i.status, i.pstatus, i.changed, false
+		FROM incoming i JOIN old o ON o.platform_claim_id = i.cid
+		WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
+		ON CONFLICT (claim_id, changed_at, platform_code) DO NOTHING
+	)
+	SELECT platform_claim_id FROM up`
+
+func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []mallsync.Claim) (int, error) {
+	claims = lastOf(claims, func(c mallsync.Claim) string { return c.PlatformClaimID })
+	n := len(claims)
+	col := func() []string { return make([]string, n) }
+	cid, oid, kind, status, pstatus, rtype, reason, fault, carrier, tracking, requested, changed, raw := col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col(), col()
+	for i, c := range claims {
+		cid[i], oid[i], kind[i], status[i], pstatus[i] = c.PlatformClaimID, c.PlatformOrderID, string(c.Kind), string(c.Status), c.PlatformStatus
+		rtype[i], reason[i], fault[i], carrier[i], tracking[i] = c.ReasonType, c.Reason, c.FaultParty, c.ReturnCarrierCode, c.ReturnTrackingNo
+		if !c.RequestedAt.IsZero() {
+			requested[i] = ts(c.RequestedAt)
+		}
+		changed[i], raw[i] = ts(c.ChangedAt), rawText(c.Raw)
+	}
+	var written []string
+	if err := tx.SelectContext(ctx, &written, upsertClaimsSQL, mallID, pq.Array(cid), pq.Array(oid), pq.Array(kind),
+		pq.Array(status), pq.Array(pstatus), pq.Array(rtype), pq.Array(reason), pq.Array(fault), pq.Array(carrier),
+		pq.Array(tracking), pq.Array(requested), pq.Array(changed), pq.Array(raw)); err != nil {
+		return 0, interpret(err)
+	}
+	if len(written) == 0 {
+		return 0, nil
+	}
+	keep := make(map[string]bool, len(written))
+	for _, id := range written {
+		keep[id] = true
+	}
+	var lc, ll, lp []string
+	var lq []int64
+	for _, c := range claims {
+		if !keep[c.PlatformClaimID] {
+			continue
+		}
+		for _, l := range lastOf(c.Lines, func(l mallsync.ClaimLine) string { return l.PlatformLineID }) {
+			lc, ll, lq, lp = append(lc, c.PlatformClaimID), append(ll, l.PlatformLineID), append(lq, int64(l.Quantity)), append(lp, l.PlatformStatus)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE mall_id = $1 AND platform_claim_id = ANY($2)`, mallID, pq.Array(written)); err != nil {
+		return 0, interpret(err)
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO claim_lines (mall_id, platform_claim_id, platform_line_id, quantity, platform_status)
+		SELECT $1, t.c, t.l, t.q, t.p FROM unnest($2::text[], $3::text[], $4::int8[], $5::text[]) AS t(c, l, q, p)`,
+		mallID, pq.Array(lc), pq.Array(ll), pq.Array(lq), pq.Array(lp)); err != nil {
+		return 0, interpret(err)
+	}
+	return len(written), nil
+}
+
+// upsertShipmentsSQL upserts shipments from arrays, never overwriting a newer one, and
+// returns the platform ids written.
+const upsertShipmentsSQL = `
+	INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no,
+		platform_status, shipped_at, delivered_at, changed_at)
+	SELECT $1, t.sid, t.oid, t.kind, t.carrier, t.tracking, t.pstatus, NULLIF(t.shipped, '')::timestamptz,
+		NULLIF(t.delivered, '')::timestamptz, t.changed::timestamptz
+	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+		AS t(sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed)
+	ON CONFLICT (mall_id, platform_shipment_id) DO UPDATE SET
+		platform_order_id = EXCLUDED.platform_order_id, kind = EXCLUDED.kind, carrier_code = EXCLUDED.carrier_code,
+		tracking_no = EXCLUDED.tracking_no, platform_status = EXCLUDED.platform_status,
+		shipped_at = EXCLUDED.shipped_at, delivered_at = EXCLUDED.delivered_at, changed_at = EXCLUDED.changed_at,
+		seen_at = now()
+	WHERE shipments.changed_at <= EXCLUDED.changed_at
+	RETURNING platform_shipment_id`
+
+func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mallsync.Shipment) (int, error) {
+	ships = lastOf(ships, func(s mallsync.Shipment) string { return s.PlatformShipmentID })
+	n := len(ships)
+	col := func() []string { return make([]string, n) }
+	sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col()
+	for i, s := range ships {
+		if !s.Kind.Valid() {
+			return 0, mallsync.Errorf(mallsync.EINVALID, "shipment %s has kind %q", s.PlatformShipmentID, s.Kind)
+		}
+		sid[i], oid[i], kind[i], carrier[i], tracking[i], pstatus[i] = s.PlatformShipmentID, s.PlatformOrderID, string(s.Kind), s.CarrierCode, s.TrackingNo, s.PlatformStatus
+		shipped[i], delivered[i], changed[i] = tsp(s.ShippedAt), tsp(s.DeliveredAt), ts(s.ChangedAt)
+	}
+	var written []string
+	if err := tx.SelectContext(ctx, &written, upsertShipmentsSQL, mallID, pq.Array(sid), pq.Array(oid), pq.Array(kind),
+		pq.Array(carrier), pq.Array(tracking), pq.Array(pstatus), pq.Array(shipped), pq.Array(delivered), pq.Array(changed)); err != nil {
+		return 0, interpret(err)
+	}
+	if len(written) == 0 {
+		return 0, nil
+	}
+	keep := make(map[string]bool, len(written))
+	for _, id := range written {
+		keep[id] = true
+	}
+	var ls, ll []string
+	for _, s := range ships {
+		if keep[s.PlatformShipmentID] {
+			for _, l := range lastOf(s.LineIDs, func(l string) string { return l }) {
+				ls, ll = append(ls, s.PlatformShipmentID), append(ll, l)
+			}
+		}
+	}
+	if err := replaceLines(ctx, tx, "shipment_lines", "platform_shipment_id", mallID, written, ls, ll); err != nil {
+		return 0, err
+	}
+	return len(written), nil
+}
+
+// replaceLines replaces the line rows of the given parents in a (parent id, line id) table.
+// table and parentCol are constants of this package, never input.
+func replaceLines(ctx context.Context, tx *sqlx.Tx, table, parentCol string, mallID int64, parents, ps, ls []string) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mall_id = $1 AND `+parentCol+` = ANY($2)`, mallID, pq.Array(parents)); err != nil {
+		return interpret(err)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (mall_id, `+parentCol+`, platform_line_id)
+		SELECT $1, t.p, t.l FROM unnest($2::text[], $3::text[]) AS t(p, l)`, mallID, pq.Array(ps), pq.Array(ls))
+	return interpret(err)
+}
+
+// lastOf keeps the last of each key, in first-seen order: one statement may not upsert a row twice.
+func lastOf[T any](in []T, key func(T) string) []T {
+	at := make(map[string]int, len(in))
+	out := make([]T, 0, len(in))
+	for _, v := range in {
+		k := key(v)
+		if i, ok := at[k]; ok {
+			out[i] = v
+			continue
+		}
+		at[k] = len(out)
+		out = append(out, v)
+	}
+	return out
+}
+
+// rawText is a record's raw JSON as stored ("{}" when there is none).
+func rawText(b []byte) string {
+	if len(b) == 0 {
+		return "{}"
+	}
+	return string(b)
+}
