@@ -46,6 +46,9 @@ type Deps struct {
 	// Now is the platform's clock, against which token expiry is judged; nil = time.Now. A
 	// simulator's clock in tests and `dev`.
 	Now func() time.Time
+	// OpenClaims lists the orders whose claims are still open, for connectors whose platform
+	// cannot be asked for every claim change by date (Cafe24); nil means none are re-read.
+	OpenClaims mallsync.OpenClaims
 }
 
 // Factory builds the connector for one mall.

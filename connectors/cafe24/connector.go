@@ -22,6 +22,8 @@ type Connector struct {
 	api    *client
 	mapper *mapper
 	logger *slog.Logger
+	// openClaims lists the orders a pass reads again by id (see doc.go); nil: none.
+	openClaims mallsync.OpenClaims
 }
 
 // options are the knobs tests turn; New uses the defaults.
@@ -95,8 +97,9 @@ func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o
 			http:    connectors.NewRetryingClientPolicy(&base, logger, o.retry),
 			tokens:  ts,
 		},
-		mapper: &mapper{statuses: statuses},
-		logger: logger,
+		mapper:     &mapper{statuses: statuses},
+		logger:     logger,
+		openClaims: deps.OpenClaims,
 	}
 	return c, nil
 }

@@ -16,11 +16,26 @@
 //     before the next begins, so every second is read exactly once.
 //  2. Incremental passes. For each date_type in DateTypes the cursor keeps a high-water mark.
 //     A pass reads [mark − Sync.Lookback, passNow] for each date_type in turn (windows split as
-//     above) and moves that date_type's mark to passNow when done. The pass ending is what
-//     "caught up" means; the next Fetch with a later now starts a new pass. The lookback
-//     absorbs events Cafe24 records late. An order is seen again whenever any of its dates
-//     falls into a pass's windows; the store is idempotent and never moves a line backwards,
-//     so repeats cost calls, never correctness.
+//     above) and moves that date_type's mark to passNow when done. The lookback absorbs events
+//     Cafe24 records late. An order is seen again whenever any of its dates falls into a
+//     pass's windows; the store is idempotent and never moves a line or a claim backwards, so
+//     repeats cost calls, never correctness.
+//  3. Open claims, read again. DateTypes cover every step Cafe24 dates: placed, paid, placed
+//     with the supplier, shipped, delivered, purchase confirmed, and the request, acceptance
+//     and completion of each cancellation, return and exchange. Some steps move no date_type
+//     at all: a claim put on hold (R12, E12), a pickup completed (R20, E31), a rejection
+//     (C11, R11, E11) and a withdrawal (undone: the item goes back to order_status_before_cs).
+//     So the pass ends by asking the store (connectors.Deps.OpenClaims) for the orders whose
+//     claims are still open and reading them again by order_id (100 per call, in order_date
+//     windows that the order ids' days give). A claim stays open in the store until the
+//     platform shows it completed, rejected or withdrawn, so its last step is always read.
+//     The pass ending is what "caught up" means; the next Fetch with a later now starts a new
+//     pass.
+//
+// Refunds are their own stream (GET /refunds by refund date); products, variants with their
+// stock, and suppliers are read whole each pass (stock moves without any date). Webhooks are
+// hints: the webhook receiver signals the mall's sync to run a pass now, and nothing is
+// trusted from their bodies.
 //
 // A list that shifts while it is paged (orders inserted before the offset) starts the next
 // page with rows already read: the cursor keeps the last order_id read, those leading rows

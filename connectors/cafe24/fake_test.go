@@ -43,9 +43,16 @@ func testStatusMap() mallsync.StatusMap {
 	claim("C49", mallsync.LineCanceled, mallsync.ClaimCancel, mallsync.ClaimCompleted)
 	claim("R00", "", mallsync.ClaimReturn, mallsync.ClaimRequested)
 	claim("R10", "", mallsync.ClaimReturn, mallsync.ClaimAccepted)
+	claim("R11", "", mallsync.ClaimReturn, mallsync.ClaimRejected)
+	claim("R12", "", mallsync.ClaimReturn, mallsync.ClaimOnHold)
 	claim("R20", "", mallsync.ClaimReturn, mallsync.ClaimCollected)
 	claim("R40", mallsync.LineReturned, mallsync.ClaimReturn, mallsync.ClaimCompleted)
 	claim("E00", "", mallsync.ClaimExchange, mallsync.ClaimRequested)
+	claim("E10", "", mallsync.ClaimExchange, mallsync.ClaimAccepted)
+	claim("E11", "", mallsync.ClaimExchange, mallsync.ClaimRejected)
+	claim("E12", "", mallsync.ClaimExchange, mallsync.ClaimOnHold)
+	claim("E31", "", mallsync.ClaimExchange, mallsync.ClaimCollected)
+	line("N01", mallsync.LinePreparing)
 	claim("E40", mallsync.LineExchanged, mallsync.ClaimExchange, mallsync.ClaimCompleted)
 	return mallsync.StatusMap{Platform: mallsync.PlatformCafe24, Rules: r}
 }
@@ -122,6 +129,7 @@ type apiCall struct {
 	w        window
 	offset   int
 	answered int // count (for /count) or rows (for /orders)
+	orderIDs int // order_id values given
 }
 
 // fakeCafe24 speaks enough of the Cafe24 Admin API and OAuth for the connector: orders by
@@ -225,13 +233,27 @@ func (f *fakeCafe24) serve(w http.ResponseWriter, r *http.Request) {
 		apiError(w, 400, "invalid_request", "the period can not exceed 3 months")
 		return
 	}
+	var ids map[string]bool // the order_id filter, nil when not given
+	if v := q.Get("order_id"); v != "" {
+		ids = map[string]bool{}
+		for _, id := range strings.Split(v, ",") {
+			ids[id] = true
+		}
+		if len(ids) > 100 {
+			apiError(w, 400, "invalid_request", "at most 100 order_id values")
+			return
+		}
+	}
 	var match []*fakeOrder
 	for _, o := range f.orders {
+		if ids != nil && !ids[o.id] {
+			continue
+		}
 		if t, ok := o.dates[dt]; ok && !t.Before(start) && !t.After(end) {
 			match = append(match, o)
 		}
 	}
-	call := apiCall{path: strings.TrimPrefix(r.URL.Path, "/api/v2/admin"), dateType: dt, w: window{start.UTC(), end.UTC()}}
+	call := apiCall{path: strings.TrimPrefix(r.URL.Path, "/api/v2/admin"), dateType: dt, w: window{start.UTC(), end.UTC()}, orderIDs: len(ids)}
 	switch call.path {
 	case "/orders/count":
 		call.answered = len(match)

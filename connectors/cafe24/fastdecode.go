@@ -596,6 +596,7 @@ const (
 	iOrderStatus
 	iOrderStatusBeforeCS
 	iClaimCode
+	iShippingCode
 	iShippedDate
 	iDeliveredDate
 	iPurchaseConfirmationDate
@@ -714,6 +715,7 @@ func (d *fastDec) materialize(f *orderFields) {
 				OrderStatus:              it[iOrderStatus].of(s),
 				OrderStatusBeforeCS:      it[iOrderStatusBeforeCS].of(s),
 				ClaimCode:                it[iClaimCode].of(s),
+				ShippingCode:             it[iShippingCode].of(s),
 				ShippedDate:              it[iShippedDate].of(s),
 				DeliveredDate:            it[iDeliveredDate].of(s),
 				PurchaseConfirmationDate: it[iPurchaseConfirmationDate].of(s),
@@ -750,6 +752,11 @@ var (
 		"buyer":               {at: oFields + 1, nested: (*fastDec).buyer},
 		"receivers":           {at: oFields + 2, nested: (*fastDec).receiverList},
 		"items":               {at: oFields + 3, nested: (*fastDec).itemList},
+		// Orders with claims are rare: the fast path takes only empty claim lists and leaves
+		// the others to encoding/json, order by order.
+		"cancellation": {at: oFields + 4, nested: (*fastDec).emptyList},
+		"return":       {at: oFields + 5, nested: (*fastDec).emptyList},
+		"exchange":     {at: oFields + 6, nested: (*fastDec).emptyList},
 	}
 	amountMembers = fieldSet{"shipping_fee": {at: aShippingFee}, "payment_amount": {at: aPaymentAmount}}
 	buyerMembers  = fieldSet{
@@ -775,6 +782,8 @@ var (
 		"cancel_request_date":       {at: iCancelRequestDate}, "cancel_date": {at: iCancelDate},
 		"return_request_date": {at: iReturnRequestDate}, "return_collected_date": {at: iReturnCollectedDate},
 		"refund_date": {at: iRefundDate}, "exchange_request_date": {at: iExchangeRequestDate},
+		"shipping_code":    {at: iShippingCode},
+		"original_item_no": {at: iFields, nested: (*fastDec).emptyList},
 	}
 )
 
@@ -817,6 +826,22 @@ func (d *fastDec) members(set fieldSet, dst []span, o *orderSpans) bool {
 			return ok
 		}
 	}
+}
+
+// emptyList takes null or an empty array; anything else is left to encoding/json.
+func (d *fastDec) emptyList(*orderSpans) bool {
+	switch d.peek() {
+	case 'n':
+		return d.lit("null")
+	case '[':
+		d.i++
+		if d.peek() != ']' {
+			return false
+		}
+		d.i++
+		return true
+	}
+	return false
 }
 
 // amounts decodes actual_order_amount: an object or null.

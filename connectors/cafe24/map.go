@@ -120,6 +120,10 @@ type orderFields struct {
 	Buyer             *buyerJSON     `json:"buyer"`
 	Receivers         []receiverJSON `json:"receivers"`
 	Items             []itemJSON     `json:"items"`
+	// The claims embedded on the order (embed=cancellation,return,exchange), each kept raw.
+	Cancellation rawList `json:"cancellation"`
+	Return       rawList `json:"return"`
+	Exchange     rawList `json:"exchange"`
 }
 
 type amountsJSON struct {
@@ -166,6 +170,9 @@ type itemJSON struct {
 	OrderStatus         string      `json:"order_status"`
 	OrderStatusBeforeCS string      `json:"order_status_before_cs"`
 	ClaimCode           string      `json:"claim_code"`
+	ShippingCode        string      `json:"shipping_code"`
+	// OriginalItemNo is set on an exchange's replacement item: the item_no it replaces.
+	OriginalItemNo itemNoList `json:"original_item_no"`
 
 	ShippedDate              string `json:"shipped_date"`
 	DeliveredDate            string `json:"delivered_date"`
@@ -176,6 +183,38 @@ type itemJSON struct {
 	ReturnCollectedDate      string `json:"return_collected_date"`
 	RefundDate               string `json:"refund_date"`
 	ExchangeRequestDate      string `json:"exchange_request_date"`
+}
+
+// rawList is a JSON array kept element by element, raw; empty or null is nil.
+type rawList []json.RawMessage
+
+// UnmarshalJSON keeps the elements of an array; empty or null leaves nil.
+func (l *rawList) UnmarshalJSON(b []byte) error {
+	var v []json.RawMessage
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*l = nil
+	if len(v) > 0 {
+		*l = v
+	}
+	return nil
+}
+
+// itemNoList is a list of item numbers (Cafe24 original_item_no); empty or null is nil.
+type itemNoList []json.Number
+
+// UnmarshalJSON decodes an array of numbers; empty or null leaves nil.
+func (l *itemNoList) UnmarshalJSON(b []byte) error {
+	var v []json.Number
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*l = nil
+	if len(v) > 0 {
+		*l = v
+	}
+	return nil
 }
 
 // decodePage decodes a GET /orders body.
@@ -211,6 +250,20 @@ func (m *mapper) mapOrders(orders []orderJSON) mallsync.Page {
 			})
 			continue
 		}
+		var claims []mallsync.Claim
+		if len(o.f.Cancellation)+len(o.f.Return)+len(o.f.Exchange) > 0 {
+			var rejects []mallsync.Reject
+			claims, rejects = m.mapClaims(o, &order)
+			page.Claims = append(page.Claims, claims...)
+			page.Rejects = append(page.Rejects, rejects...)
+		}
+		ships, err := mapShipments(o, &order, claims)
+		if err != nil {
+			page.Rejects = append(page.Rejects, mallsync.Reject{
+				Resource: "shipment", PlatformID: o.f.OrderID, Reason: err.Error(), Raw: o.raw,
+			})
+		}
+		page.Shipments = append(page.Shipments, ships...)
 		page.Orders = append(page.Orders, order)
 	}
 	return page
@@ -225,7 +278,7 @@ func (m *mapper) mapOrder(o *orderJSON) (mallsync.Order, error) {
 		return mallsync.Order{}, errors.New("order has no order_id")
 	}
 	if len(f.Items) == 0 {
-		return mallsync.Order{}, errors.New("order has no items")
+		return mallsync.Order{}, errNoItems
 	}
 	var p timeParser
 	out := mallsync.Order{

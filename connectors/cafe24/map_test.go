@@ -30,40 +30,69 @@ func mapBody(t testing.TB, body []byte) mallsync.Page {
 
 func TestMapGolden(t *testing.T) {
 	t.Parallel()
-	body, err := os.ReadFile("testdata/orders_page.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := mapBody(t, body)
-	if len(page.Rejects) != 0 {
-		t.Fatalf("rejects: %+v", page.Rejects)
-	}
-	// Raw is each order's JSON exactly as received.
-	for _, o := range page.Orders {
-		if !bytes.Contains(body, o.Raw) || !json.Valid(o.Raw) || !bytes.Contains(o.Raw, []byte(`"order_id": "`+o.PlatformOrderID+`"`)) {
-			t.Errorf("order %s: Raw is not the received JSON", o.PlatformOrderID)
-		}
-	}
-	for i := range page.Orders {
-		page.Orders[i].Raw = nil
-	}
-	got, err := json.MarshalIndent(page, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got = append(got, '\n')
-	const golden = "testdata/orders_page.golden"
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("mapping differs from %s (run with -update if the change is intended):\n%s", golden, got)
+	for _, tc := range []struct {
+		name    string
+		rejects []string // the platform ids of the records that must not map
+	}{
+		{name: "orders_page"},
+		// every claim kind and path: cancel, return with pickup, withdrawn, exchange with its
+		// replacement shipped, rejected, held, and a claim naming an item the order lacks
+		{name: "orders_claims", rejects: []string{"R20250704-0000005"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			body, err := os.ReadFile("testdata/" + tc.name + ".json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			page := mapBody(t, body)
+			var rejected []string
+			for _, r := range page.Rejects {
+				rejected = append(rejected, r.PlatformID)
+				if !json.Valid(r.Raw) || !bytes.Contains(body, r.Raw) {
+					t.Errorf("reject %s: Raw is not the received JSON", r.PlatformID)
+				}
+			}
+			if fmt.Sprint(rejected) != fmt.Sprint(tc.rejects) {
+				t.Fatalf("rejects = %v, want %v: %+v", rejected, tc.rejects, page.Rejects)
+			}
+			// Raw is each order's and claim's JSON exactly as received.
+			for _, o := range page.Orders {
+				if !bytes.Contains(body, o.Raw) || !json.Valid(o.Raw) || !bytes.Contains(o.Raw, []byte(`"order_id": "`+o.PlatformOrderID+`"`)) {
+					t.Errorf("order %s: Raw is not the received JSON", o.PlatformOrderID)
+				}
+			}
+			for _, c := range page.Claims {
+				if !bytes.Contains(body, c.Raw) || !bytes.Contains(c.Raw, []byte(c.PlatformClaimID)) {
+					t.Errorf("claim %s: Raw is not the received JSON", c.PlatformClaimID)
+				}
+			}
+			for i := range page.Orders {
+				page.Orders[i].Raw = nil
+			}
+			for i := range page.Claims {
+				page.Claims[i].Raw = nil
+			}
+			page.Rejects = nil
+			got, err := json.MarshalIndent(page, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, '\n')
+			golden := "testdata/" + tc.name + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("mapping differs from %s (run with -update if the change is intended):\n%s", golden, got)
+			}
+		})
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 const emptyCallBudget = 60
 
 // orderEmbed is what each listed order carries.
-const orderEmbed = "items,receivers,buyer"
+const orderEmbed = "items,receivers,buyer,return,cancellation,exchange"
 
 // countOrders is GET /orders/count for one date_type window.
 func (c *client) countOrders(ctx context.Context, dateType string, w window) (int, error) {
@@ -69,19 +69,30 @@ func (c *Connector) fetchOrders(ctx context.Context, cur cursor, now time.Time, 
 		cur = cursor{V: cursorVersion, Phase: phaseBackfill, Sweep: &sweep{DateType: "order_date", Pos: start, Until: now}}
 	}
 	for {
-		if cur.Sweep == nil {
+		if cur.Sweep == nil && cur.Reread == nil {
 			// Between passes: start one if time moved on.
 			if !c.startPass(&cur, now) {
 				return connectors.Fetched{Next: cur.String(), CaughtUp: true, Calls: counter.Calls()}, nil
 			}
 		}
-		rows, err := c.step(ctx, cur.Sweep)
-		if err != nil {
-			return connectors.Fetched{Calls: counter.Calls()}, err
-		}
+		var rows []orderJSON
+		var err error
 		caughtUp := false
-		if cur.Sweep.done() {
-			caughtUp = c.finishSweep(&cur)
+		if cur.Reread != nil {
+			if rows, err = c.rereadStep(ctx, cur.Reread); err != nil {
+				return connectors.Fetched{Calls: counter.Calls()}, err
+			}
+			if cur.Reread.done() {
+				cur.Reread, cur.PassNow = nil, time.Time{}
+				caughtUp = true
+			}
+		} else {
+			if rows, err = c.step(ctx, cur.Sweep); err != nil {
+				return connectors.Fetched{Calls: counter.Calls()}, err
+			}
+			if cur.Sweep.done() {
+				caughtUp = c.finishSweep(&cur)
+			}
 		}
 		if len(rows) > 0 || caughtUp || counter.Calls() >= emptyCallBudget {
 			page := c.mapper.mapOrders(rows)
@@ -115,6 +126,14 @@ func (c *Connector) passSweep(cur *cursor, i int) *sweep {
 	from := cur.PassNow
 	if hwm, ok := cur.HWM[dt]; ok {
 		from = hwm
+	} else {
+		// A date_type this cursor has no mark for (one added after the cursor was written)
+		// starts where the oldest mark stands, so nothing since then is skipped.
+		for _, m := range cur.HWM {
+			if m.Before(from) {
+				from = m
+			}
+		}
 	}
 	from = wholeSecond(from.Add(-c.mall.Sync.Lookback))
 	return &sweep{DateType: dt, Pos: from, Until: cur.PassNow}
@@ -144,7 +163,12 @@ func (c *Connector) finishSweep(cur *cursor) bool {
 			return false
 		}
 	}
-	cur.Sweep, cur.PassNow = nil, time.Time{}
+	cur.Sweep = nil
+	if c.openClaims != nil {
+		cur.Reread = &reread{}
+		return false
+	}
+	cur.PassNow = time.Time{}
 	return true
 }
 
