@@ -70,9 +70,9 @@ var paymentMethods = []paymentMethod{
 	{"card", "신용카드", true}, {"cash", "무통장입금", false}, {"tcash", "실시간 계좌이체", true}, {"cell", "휴대폰 결제", true},
 }
 
-type carrier struct{ code string }
+type carrier struct{ code, name string }
 
-var carriers = []carrier{{"0001"}, {"0004"}, {"0006"}, {"0006"}, {"0006"}, {"0012"}}
+var carriers = []carrier{{"0001", "CJ대한통운"}, {"0004", "롯데택배"}, {"0006", "한진택배"}, {"0006", "한진택배"}, {"0006", "한진택배"}, {"0012", "우체국택배"}}
 
 type claimReason struct{ typ, text string }
 

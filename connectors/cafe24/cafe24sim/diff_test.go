@@ -25,3 +25,20 @@ func TestTruthDiff(t *testing.T) {
 		}
 	}
 }
+
+func TestDiffClaimsAndShipments(t *testing.T) {
+	t.Parallel()
+	tr := Truth{
+		Claims: []TruthClaim{{Code: "R1", Kind: "return", Status: "R20", ItemCodes: []string{"a-01"}, ReturnTrackingNo: "7"},
+			{Code: "C1", Kind: "cancel", Status: "C40", ItemCodes: []string{"b-01"}}},
+		Shipments: []TruthShipment{{ID: "D-a-00", Kind: "forward", TrackingNo: "6", ItemCodes: []string{"a-01", "a-02"}}},
+	}
+	d := tr.DiffClaims([]StoredClaim{{Code: "R1", Kind: "return", Status: "undone", ItemCodes: []string{"a-01"}, ReturnTrackingNo: "7"},
+		{Code: "X1", Kind: "return", Status: "R00"}})
+	if d.Missing != 1 || d.Differing != 1 || d.Extra != 1 || d.Mismatches() != 3 {
+		t.Errorf("claims diff = %+v", d)
+	}
+	if d := tr.DiffShipments([]StoredShipment{{ID: "D-a-00", Kind: "forward", TrackingNo: "6", ItemCodes: []string{"a-02", "a-01"}}}); d.Mismatches() != 0 {
+		t.Errorf("shipments in another order differ: %+v", d)
+	}
+}

@@ -1,6 +1,7 @@
 package cafe24sim
 
 import (
+	"bytes"
 	"strconv"
 	"unicode/utf8"
 )
@@ -347,10 +348,10 @@ func (v *view) appendOrder(b []byte, oi uint32, e embeds) []byte {
 		b = v.appendCancellations(b, oi, states)
 	}
 	if e&embedReturn != 0 {
-		b = append(b, `,"return":[]`...)
+		b = v.appendClaims(b, oi, states, claimReturn)
 	}
 	if e&embedExchange != 0 {
-		b = append(b, `,"exchange":[]`...)
+		b = v.appendClaims(b, oi, states, claimExchange)
 	}
 	return append(b, '}')
 }
@@ -447,11 +448,55 @@ func (v *view) appendTime(b []byte, it *item, s itemState, k evKind) []byte {
 	return appendKST(b, v.d.base+int64(it.ev[k-evPlaced]))
 }
 
+// appendTrackingNo appends the tracking number of the item's forward parcel.
+func (v *view) appendTrackingNo(b []byte, oi uint32, it *item) []byte {
+	th := mix(v.d.seed ^ uint64(oi)<<8 ^ uint64(it.ship) ^ 0x7ac4)
+	b = append(b, `"6`...)
+	b = appendPad(b, int64(th%100_000_000_000), 11)
+	return append(b, '"')
+}
+
+// claimRequest is the event that opens an item's claim (its request), and the claim code's prefix.
+func claimRequest(it *item) (evKind, byte) {
+	switch it.claim {
+	case claimReturn:
+		return evReturnReq, 'R'
+	case claimExchange:
+		return evExchangeReq, 'B'
+	}
+	return evCancelReq, 'C'
+}
+
+// hasClaim reports whether the item's claim is visible (its request is).
+func hasClaim(it *item, s itemState) bool {
+	if it.claim == claimNone {
+		return false
+	}
+	k, _ := claimRequest(it)
+	return s.has(k)
+}
+
 func (v *view) appendClaimCode(b []byte, it *item) []byte {
-	b = append(b, `"C`...)
-	b = appendYMD(b, v.d.base+int64(it.ev[evCancelReq-evPlaced]), 0)
+	k, prefix := claimRequest(it)
+	b = append(b, '"', prefix)
+	b = appendYMD(b, v.d.base+int64(it.ev[k-evPlaced]), 0)
 	b = append(b, '-')
 	b = appendPad(b, int64(it.claimSeq), 7)
+	return append(b, '"')
+}
+
+// appendReturnInvoice appends the pickup invoice of a return or exchange once it is
+// accepted, else null.
+func (v *view) appendReturnInvoice(b []byte, ii uint32, it *item, s itemState) []byte {
+	acc := evReturnAcc
+	if it.claim == claimExchange {
+		acc = evExchangeAcc
+	}
+	if !s.has(acc) {
+		return append(b, "null"...)
+	}
+	b = append(b, `"7`...)
+	b = appendPad(b, int64(mix(v.d.seed^uint64(ii)<<8^0x9c0)%100_000_000_000), 11)
 	return append(b, '"')
 }
 
@@ -501,10 +546,9 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	b = append(b, sup.txType...)
 	b = append(b, '"')
 	if s.has(evShipped) {
-		th := mix(d.seed ^ uint64(oi)<<8 ^ uint64(it.ship) ^ 0x7ac4)
-		b = append(b, `,"tracking_no":"6`...)
-		b = appendPad(b, int64(th%100_000_000_000), 11)
-		b = append(b, `","shipping_code":`...)
+		b = append(b, `,"tracking_no":`...)
+		b = v.appendTrackingNo(b, oi, it)
+		b = append(b, `,"shipping_code":`...)
 		b = v.appendShippingCode(b, oi, it.ship)
 		b = append(b, `,"shipping_company_code":"`...)
 		b = append(b, carriers[it.carrier].code...)
@@ -515,16 +559,23 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	b = append(b, `,"order_status":"`...)
 	b = append(b, statusCodes[s.status]...)
 	b = append(b, '"')
-	if s.status == stC00 || s.status == stC40 {
+	if hasClaim(it, s) {
 		r := cancelReasons[it.reason]
 		b = append(b, `,"order_status_before_cs":"`...)
 		b = append(b, statusCodes[it.before]...)
 		b = append(b, `","claim_code":`...)
 		b = v.appendClaimCode(b, it)
-		b = append(b, `,"claim_type":"C","claim_status":`...)
-		if s.status == stC40 {
-			b = append(b, `"canceled"`...)
-		} else {
+		b = append(b, `,"claim_type":"`...)
+		b = append(b, "?CRE"[it.claim], '"')
+		b = append(b, `,"claim_status":`...)
+		switch {
+		case s.has(evUndone):
+			b = append(b, `"undone"`...)
+		case s.status == stC40 || s.status == stR40 || s.status == stE40:
+			b = append(b, `"completed"`...)
+		case s.status == stR11 || s.status == stE11:
+			b = append(b, `"rejected"`...)
+		default:
 			b = append(b, `"requested"`...)
 		}
 		b = append(b, `,"claim_quantity":`...)
@@ -533,7 +584,8 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 		b = append(b, r.typ...)
 		b = append(b, `","claim_reason":`...)
 		b = appendTrusted(b, r.text)
-		b = append(b, `,"request_undone":"F"`...)
+		b = append(b, `,"request_undone":`...)
+		b = appendFlag(b, s.has(evUndone))
 	} else {
 		b = append(b, `,"order_status_before_cs":null,"claim_code":null,"claim_type":null,"claim_status":null,"claim_quantity":0,"claim_reason_type":null,"claim_reason":null,"request_undone":null`...)
 	}
@@ -543,7 +595,19 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	b = v.appendTime(b, it, s, evDelivered)
 	b = append(b, `,"cancel_date":`...)
 	b = v.appendTime(b, it, s, evCanceled)
-	b = append(b, `,"return_request_date":null,"return_collected_date":null,"refund_date":null,"exchange_request_date":null,"purchaseconfirmation_date":`...)
+	b = append(b, `,"return_request_date":`...)
+	b = v.appendTime(b, it, s, evReturnReq)
+	b = append(b, `,"return_collected_date":`...)
+	if it.claim == claimReturn {
+		b = v.appendTime(b, it, s, evPickedUp)
+	} else {
+		b = append(b, "null"...)
+	}
+	b = append(b, `,"refund_date":`...)
+	b = v.appendTime(b, it, s, evReturned)
+	b = append(b, `,"exchange_request_date":`...)
+	b = v.appendTime(b, it, s, evExchangeReq)
+	b = append(b, `,"purchaseconfirmation_date":`...)
 	b = v.appendTime(b, it, s, evConfirmed)
 	return append(b, '}')
 }
@@ -583,6 +647,79 @@ func (v *view) appendCancellations(b []byte, oi uint32, states []itemState) []by
 		b = append(b, `","quantity":`...)
 		b = strconv.AppendInt(b, int64(it.qty), 10)
 		b = append(b, "}]}"...)
+	}
+	return append(b, ']')
+}
+
+// appendClaims appends the embed=return or embed=exchange array: one claim per item whose
+// return or exchange was requested, withdrawn ones included (undone "T").
+func (v *view) appendClaims(b []byte, oi uint32, states []itemState, kind uint8) []byte {
+	if kind == claimReturn {
+		b = append(b, `,"return":[`...)
+	} else {
+		b = append(b, `,"exchange":[`...)
+	}
+	first := true
+	for k, s := range states {
+		ii := v.d.orders[oi].first + uint32(k)
+		it := &v.d.items[ii]
+		if it.claim != kind || !hasClaim(it, s) {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		r := cancelReasons[it.reason]
+		b = append(b, `{"shop_no":1,"order_id":"`...)
+		b = v.appendOrderID(b, oi)
+		b = append(b, `","claim_code":`...)
+		b = v.appendClaimCode(b, it)
+		b = append(b, `,"claim_reason_type":"`...)
+		b = append(b, r.typ...)
+		b = append(b, `","claim_reason":`...)
+		b = appendTrusted(b, r.text)
+		b = append(b, `,"status":`...)
+		switch {
+		case kind == claimReturn && s.has(evReturned):
+			b = append(b, `"returned"`...)
+		case kind == claimExchange && s.has(evExchanged):
+			b = append(b, `"exchanged"`...)
+		case s.has(evPickedUp) && kind == claimReturn:
+			b = append(b, `"processing"`...)
+		case s.has(evPickedUp):
+			b = append(b, `"collected"`...)
+		default:
+			b = append(b, `"accepted"`...)
+		}
+		b = append(b, `,"pickup_completed":`...)
+		b = appendFlag(b, s.has(evPickedUp))
+		if s.has(evUndone) {
+			b = append(b, `,"undone":"T","undone_reason_type":"A","undone_reason":"구매자 철회"`...)
+		} else {
+			b = append(b, `,"undone":"F","undone_reason_type":null,"undone_reason":null`...)
+		}
+		b = append(b, `,"return_invoice_no":`...)
+		b = v.appendReturnInvoice(b, ii, it, s)
+		b = append(b, `,"return_shipping_company_name":`...)
+		if bytes.HasPrefix(b[len(b)-4:], []byte("null")) {
+			b = append(b, "null"...)
+		} else {
+			b = appendTrusted(b, carriers[it.carrier].name)
+		}
+		b = append(b, `,"refund_amounts":[],"items":[{"item_no":`...)
+		b = strconv.AppendInt(b, int64(k)+1, 10)
+		b = append(b, `,"order_item_code":"`...)
+		b = v.appendOrderID(b, oi)
+		b = append(b, '-')
+		b = appendPad(b, int64(k)+1, 2)
+		b = append(b, `","quantity":`...)
+		b = strconv.AppendInt(b, int64(it.qty), 10)
+		b = append(b, "}]"...)
+		if kind == claimExchange {
+			b = append(b, `,"exchanged_items":[]`...)
+		}
+		b = append(b, '}')
 	}
 	return append(b, ']')
 }

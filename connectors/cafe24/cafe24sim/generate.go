@@ -28,14 +28,24 @@ const (
 type evKind uint8
 
 const (
-	evOrdered   evKind = iota // order_date
-	evPaid                    // payment_date: N00 → N10
-	evPlaced                  // 발주, N20
-	evShipped                 // shipped_date, N30
-	evDelivered               // delivered_date, N40
-	evConfirmed               // purchaseconfirmation_date, N50
-	evCancelReq               // cancel request, C00
-	evCanceled                // cancel_date, C40
+	evOrdered     evKind = iota // order_date
+	evPaid                      // payment_date: N00 → N10
+	evPlaced                    // 발주, N20
+	evShipped                   // shipped_date, N30
+	evDelivered                 // delivered_date, N40
+	evConfirmed                 // purchaseconfirmation_date, N50
+	evCancelReq                 // cancel request, C00
+	evCanceled                  // cancel_date, C40
+	evReturnReq                 // return_request_date, R00
+	evReturnAcc                 // return accepted (return_accept_date), R10: the pickup invoice appears
+	evExchangeReq               // exchange_request_date, E00
+	evExchangeAcc               // exchange accepted (exchange_accept_date), E10: the pickup invoice appears
+	evHeld                      // the claim put on hold, R12 / E12 (no date_type)
+	evPickedUp                  // pickup complete (return_collected_date), R20 / E31 (no date_type)
+	evReturned                  // return complete (return_complete_date, refund_date), R40
+	evExchanged                 // exchange complete (exchange_complete_date), E40
+	evRejected                  // the claim rejected, R11 / E11 (no date_type)
+	evUndone                    // the claim withdrawn (undone): back to the status before (no date_type)
 	numKinds
 )
 
@@ -56,7 +66,7 @@ type order struct {
 type item struct {
 	ev       [numItemEvents]int32
 	order    uint32
-	claimSeq uint32 // NNNNNNN of the claim_code when the item has a cancel
+	claimSeq uint32 // NNNNNNN of the claim_code when the item has a claim
 	discount uint16 // coupon discount in hundreds of won
 	product  uint16
 	variant  uint8
@@ -64,8 +74,17 @@ type item struct {
 	ship     uint8 // shipment number within the order (shipping_code suffix)
 	carrier  uint8
 	reason   uint8 // index into cancelReasons
-	before   uint8 // status before the cancel request: stN10 or stN20
+	before   uint8 // status before the claim: stN10 or stN20 for a cancel, stN40 for a return or exchange
+	claim    uint8 // claimNone, claimCancel, claimReturn or claimExchange
 }
+
+// The claim an item has in its life (at most one).
+const (
+	claimNone uint8 = iota
+	claimCancel
+	claimReturn
+	claimExchange
+)
 
 // dataset is everything New generates; read only afterwards.
 type dataset struct {
@@ -223,6 +242,8 @@ func (d *dataset) genOrder(r *rand.Rand, oi uint32, at int32, seq uint32, maxIte
 			}
 			if r.IntN(100) < 3 {
 				cancel(r, &it, o.pay)
+			} else {
+				afterDelivery(d.seed, uint32(len(d.items)), &it)
 			}
 		}
 		d.items = append(d.items, it)
@@ -264,6 +285,66 @@ func cancel(r *rand.Rand, it *item, pay int32) {
 	it.ev[evCancelReq-evPlaced] = req
 	it.ev[evCanceled-evPlaced] = req + between(r, 30*minute, 48*hour)
 	it.reason = uint8(r.IntN(len(cancelReasons)))
+	it.claim = claimCancel
+}
+
+// afterDelivery gives about 4% of delivered items a return and 2% an exchange. Of those
+// claims about one in ten is rejected, one in ten withdrawn (an exchange only before it is
+// accepted) and one in ten put on hold for a while. A return or exchange replaces the
+// purchase confirmation, unless the claim is withdrawn: then the buyer confirms later. The
+// draws come from the item's own generator, so the rest of the data set does not depend on them.
+func afterDelivery(seed uint64, ii uint32, it *item) {
+	r := rand.New(rand.NewPCG(mix(seed^0xc1a1a5), uint64(ii)))
+	u := r.IntN(1000)
+	if u >= 60 {
+		return
+	}
+	delivered := it.ev[evDelivered-evPlaced]
+	set := func(k evKind, t int32) { it.ev[k-evPlaced] = t }
+	req := delivered + between(r, hour, 6*day)
+	it.before, it.reason = stN40, uint8(r.IntN(len(cancelReasons)))
+	reqK, accK, doneK := evReturnReq, evReturnAcc, evReturned
+	it.claim = claimReturn
+	if u >= 40 {
+		reqK, accK, doneK = evExchangeReq, evExchangeAcc, evExchanged
+		it.claim = claimExchange
+	}
+	set(evConfirmed, never)
+	set(reqK, req)
+	steps := []evKind{accK}
+	times := []int32{req + between(r, hour, 24*hour)}
+	if r.IntN(10) == 0 {
+		steps = append(steps, evHeld)
+		times = append(times, times[len(times)-1]+between(r, hour, 24*hour))
+	}
+	steps = append(steps, evPickedUp, doneK)
+	times = append(times, times[len(times)-1]+between(r, 12*hour, 48*hour))
+	times = append(times, times[len(times)-1]+between(r, 6*hour, 48*hour))
+	switch fate := r.IntN(10); {
+	case fate == 0: // rejected before it is accepted
+		set(evRejected, req+between(r, hour, 48*hour))
+		return
+	case fate == 1: // withdrawn by the buyer: before acceptance for an exchange, at any step for a return
+		last := len(steps) - 1
+		if it.claim == claimExchange {
+			last = 0
+		}
+		cut := r.IntN(last + 1)
+		prev := req
+		if cut > 0 {
+			prev = times[cut-1]
+		}
+		undone := prev + between(r, minute, int64(times[cut]-prev))
+		for k := 0; k < cut; k++ {
+			set(steps[k], times[k])
+		}
+		set(evUndone, undone)
+		set(evConfirmed, undone+between(r, day, 7*day))
+		return
+	}
+	for k, step := range steps {
+		set(step, times[k])
+	}
 }
 
 // buildIndexes sorts every event kind by time and numbers the claims per KST day.
@@ -292,15 +373,17 @@ func (d *dataset) buildIndexes() {
 		slices.Sort(idx)
 		d.index[k] = idx
 	}
-	// Claim codes are numbered per KST day of the request, in request order.
-	dayOf, seq := int64(math.MinInt64), uint32(0)
-	for _, e := range d.index[evCancelReq] {
-		dd := kstDay(d.base + int64(e>>32))
-		if dd != dayOf {
-			dayOf, seq = dd, 0
+	// Claim codes are numbered per kind and KST day of the request, in request order.
+	for _, k := range []evKind{evCancelReq, evReturnReq, evExchangeReq} {
+		dayOf, seq := int64(math.MinInt64), uint32(0)
+		for _, e := range d.index[k] {
+			dd := kstDay(d.base + int64(e>>32))
+			if dd != dayOf {
+				dayOf, seq = dd, 0
+			}
+			seq++
+			d.items[uint32(e)].claimSeq = seq
 		}
-		seq++
-		d.items[uint32(e)].claimSeq = seq
 	}
 }
 

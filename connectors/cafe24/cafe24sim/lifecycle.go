@@ -12,10 +12,39 @@ const (
 	stN50              // 구매확정
 	stC00              // 취소신청
 	stC40              // 취소완료
+	stR00              // 반품신청
+	stR10              // 반품접수
+	stR11              // 반품 접수 거부
+	stR12              // 반품보류
+	stR20              // 반품 수거 완료
+	stR40              // 반품완료
+	stE00              // 교환신청
+	stE10              // 교환접수
+	stE11              // 교환접수거부
+	stE12              // 교환보류
+	stE31              // 교환처리중 - 수거완료
+	stE40              // 교환완료
 	numStatuses
 )
 
-var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "C00", "C40"}
+var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "C00", "C40",
+	"R00", "R10", "R11", "R12", "R20", "R40", "E00", "E10", "E11", "E12", "E31", "E40"}
+
+// isClaimStatus reports whether st is a claim step (C, R or E code).
+func isClaimStatus(st uint8) bool { return st >= stC00 }
+
+// returnSteps and exchangeSteps give, furthest first, the event that puts an item with a
+// return or exchange into each claim status.
+var (
+	returnSteps = [...]struct {
+		k  evKind
+		st uint8
+	}{{evRejected, stR11}, {evReturned, stR40}, {evPickedUp, stR20}, {evHeld, stR12}, {evReturnAcc, stR10}, {evReturnReq, stR00}}
+	exchangeSteps = [...]struct {
+		k  evKind
+		st uint8
+	}{{evRejected, stE11}, {evExchanged, stE40}, {evPickedUp, stE31}, {evHeld, stE12}, {evExchangeAcc, stE10}, {evExchangeReq, stE00}}
+)
 
 // view is the dataset as seen at one instant: which events are visible. An event carrying
 // time t is visible when t ≤ now, or t+lateBy ≤ now when the LateRate fault picked it.
@@ -82,7 +111,7 @@ func (v *view) itemShown(ii uint32, k evKind) bool {
 // itemState is an item as of the view: its status and which of its events are visible.
 type itemState struct {
 	status uint8
-	shown  uint8 // bit k-evPlaced set when item event k is visible
+	shown  uint32 // bit k-evPlaced set when item event k is visible
 }
 
 func (s itemState) has(k evKind) bool { return s.shown&(1<<(k-evPlaced)) != 0 }
@@ -94,6 +123,18 @@ func (v *view) state(ii uint32, paid bool) itemState {
 	for k := evPlaced; k < numKinds; k++ {
 		if v.itemShown(ii, k) {
 			s.shown |= 1 << (k - evPlaced)
+		}
+	}
+	if it := &v.d.items[ii]; it.claim >= claimReturn && !s.has(evUndone) {
+		steps := returnSteps
+		if it.claim == claimExchange {
+			steps = exchangeSteps
+		}
+		for _, st := range steps {
+			if s.has(st.k) {
+				s.status = st.st
+				return s
+			}
 		}
 	}
 	switch {
@@ -130,6 +171,11 @@ func shippingStatus(states []itemState) byte {
 		case stN40, stN50:
 			shipped++
 			delivered++
+		default:
+			if s.status >= stR00 { // returns and exchanges are of delivered items
+				shipped++
+				delivered++
+			}
 		}
 		active++
 	}

@@ -30,12 +30,12 @@ var dateTypes = map[string]evKind{
 	"cancel_date":               evCanceled,
 	"cancel_accept_date":        evCanceled,
 	"cancel_complete_date":      evCanceled,
-	"exchange_request_date":     numKinds,
-	"exchange_accept_date":      numKinds,
-	"exchange_complete_date":    numKinds,
-	"return_request_date":       numKinds,
-	"return_accept_date":        numKinds,
-	"return_complete_date":      numKinds,
+	"exchange_request_date":     evExchangeReq,
+	"exchange_accept_date":      evExchangeAcc,
+	"exchange_complete_date":    evExchanged,
+	"return_request_date":       evReturnReq,
+	"return_accept_date":        evReturnAcc,
+	"return_complete_date":      evReturned,
 }
 
 // knownParams are the query parameters /orders and /orders/count accept. Any other is a 422.

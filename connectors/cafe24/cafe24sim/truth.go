@@ -17,16 +17,91 @@ type Truth struct {
 	Orders int
 	// Lines lists every item of those orders, by order_id then item_no.
 	Lines []TruthLine
+	// Claims lists every visible claim (cancellations, returns, exchanges, withdrawn ones
+	// included), by order_id then item_no.
+	Claims []TruthClaim
+	// Shipments lists every parcel: forward ones by shipping_code and return pickups by
+	// claim code, by order_id.
+	Shipments []TruthShipment
+}
+
+// TruthClaim is one claim as of the clock.
+type TruthClaim struct {
+	Code    string // claim_code
+	OrderID string
+	Kind    string // "cancel", "return" or "exchange"
+	// Status is the claim's step as a platform code: the item's C, R or E code, or "undone"
+	// when the claim was withdrawn.
+	Status    string
+	ItemCodes []string
+	Quantity  int
+	// ReturnTrackingNo is the pickup invoice of a return or exchange, once accepted.
+	ReturnTrackingNo string
+}
+
+// TruthShipment is one parcel as of the clock.
+type TruthShipment struct {
+	ID          string // shipping_code, or the claim code of a return pickup
+	OrderID     string
+	Kind        string // "forward" or "return_pickup"
+	CarrierCode string
+	TrackingNo  string
+	ItemCodes   []string
 }
 
 // TruthLine is one order item as of the clock.
 type TruthLine struct {
 	OrderID  string // order_id
 	ItemCode string // order_item_code
-	Status   string // order_status, e.g. "N40"
-	Quantity int
+	// ClaimCode is the item's claim_code once a claim was requested (kept when withdrawn).
+	ClaimCode string
+	Status    string // order_status, e.g. "N40"
+	Quantity  int
 	// PaymentAmount is the item's payment_amount in won.
 	PaymentAmount int64
+}
+
+// truthClaim is item ii's claim as of the view.
+func (v *view) truthClaim(ii uint32, it *item, s itemState, orderID string, tl TruthLine) TruthClaim {
+	c := TruthClaim{Code: tl.ClaimCode, OrderID: orderID, Kind: [...]string{"", "cancel", "return", "exchange"}[it.claim],
+		Status: statusCodes[s.status], ItemCodes: []string{tl.ItemCode}, Quantity: int(it.qty)}
+	if s.has(evUndone) {
+		c.Status = "undone"
+	}
+	if it.claim >= claimReturn {
+		c.ReturnTrackingNo = unquote(v.appendReturnInvoice(nil, ii, it, s))
+	}
+	return c
+}
+
+// addForward adds an item to its order's forward parcel (shipments[from:] are the order's).
+func (v *view) addForward(ships []TruthShipment, from int, oi uint32, it *item, orderID, itemCode string) []TruthShipment {
+	id := unquote(v.appendShippingCode(nil, oi, it.ship))
+	for i := from; i < len(ships); i++ {
+		if ships[i].ID == id {
+			ships[i].ItemCodes = append(ships[i].ItemCodes, itemCode)
+			return ships
+		}
+	}
+	return append(ships, TruthShipment{ID: id, OrderID: orderID, Kind: "forward", CarrierCode: carriers[it.carrier].code,
+		TrackingNo: unquote(v.appendTrackingNo(nil, oi, it)), ItemCodes: []string{itemCode}})
+}
+
+// countClaims counts the trailing claims of orderID.
+func countClaims(cs []TruthClaim, orderID string) int {
+	n := 0
+	for i := len(cs) - 1; i >= 0 && cs[i].OrderID == orderID; i-- {
+		n++
+	}
+	return n
+}
+
+// unquote turns an appended JSON string (or null) into its text ("" for null).
+func unquote(b []byte) string {
+	if len(b) >= 2 && b[0] == '"' {
+		return string(b[1 : len(b)-1])
+	}
+	return ""
 }
 
 // ByStatus counts the lines per status code.
@@ -56,18 +131,34 @@ func (s *Server) Truth() Truth {
 		id = v.appendOrderID(id[:0], uint32(oi))
 		orderID := string(id)
 		paid := v.paidShown(uint32(oi))
+		first := len(t.Shipments)
 		for k := uint32(0); k < uint32(o.n); k++ {
 			ii := o.first + k
 			it := &d.items[ii]
 			p := &d.catalog[it.product]
 			line := (p.price+p.variants[it.variant].price)*int64(it.qty) - int64(it.discount)*100
-			t.Lines = append(t.Lines, TruthLine{
+			s := v.state(ii, paid)
+			tl := TruthLine{
 				OrderID:       orderID,
 				ItemCode:      orderID + "-" + string(appendPad(nil, int64(k)+1, 2)),
-				Status:        statusCodes[v.state(ii, paid).status],
+				Status:        statusCodes[s.status],
 				Quantity:      int(it.qty),
 				PaymentAmount: line,
-			})
+			}
+			if hasClaim(it, s) {
+				tl.ClaimCode = unquote(v.appendClaimCode(nil, it))
+				t.Claims = append(t.Claims, v.truthClaim(ii, it, s, orderID, tl))
+			}
+			t.Lines = append(t.Lines, tl)
+			if s.has(evShipped) {
+				t.Shipments = v.addForward(t.Shipments, first, uint32(oi), it, orderID, tl.ItemCode)
+			}
+		}
+		for _, c := range t.Claims[len(t.Claims)-countClaims(t.Claims, orderID):] {
+			if c.ReturnTrackingNo != "" {
+				t.Shipments = append(t.Shipments, TruthShipment{ID: c.Code, OrderID: orderID, Kind: "return_pickup",
+					CarrierCode: "", TrackingNo: c.ReturnTrackingNo, ItemCodes: c.ItemCodes})
+			}
 		}
 	}
 	return t
