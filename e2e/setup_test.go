@@ -97,10 +97,11 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 
 // startWorker starts a fresh worker with its own connector registry, as a new process would.
 func (b *bundle) startWorker() {
-	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1, Now: b.sim.Clock().Now})
+	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
+		Now: b.sim.Clock().Now, OpenClaims: b.sync})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now}})
+	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now, Catalog: b.sync}})
 	if err := w.Start(); err != nil {
 		b.t.Fatal(err)
 	}
@@ -158,6 +159,22 @@ func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim
 	}
 	if orders != truth.Orders || len(truth.Lines) == 0 {
 		b.t.Fatalf("%s: %d orders stored, truth %d", when, orders, truth.Orders)
+	}
+	claims, err := b.sync.Claims(ctx, b.mall.Key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if d := truth.DiffClaims(cafe24sim.StoredClaimsOf(claims)); d.Mismatches() != 0 {
+		b.t.Fatalf("%s: %d claims differ from the truth's %d (missing %d, extra %d, differing %d): %v",
+			when, d.Mismatches(), len(truth.Claims), d.Missing, d.Extra, d.Differing, d.Examples)
+	}
+	ships, err := b.sync.Shipments(ctx, b.mall.Key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if d := truth.DiffShipments(cafe24sim.StoredShipmentsOf(ships)); d.Mismatches() != 0 {
+		b.t.Fatalf("%s: %d shipments differ from the truth's %d (missing %d, extra %d, differing %d): %v",
+			when, d.Mismatches(), len(truth.Shipments), d.Missing, d.Extra, d.Differing, d.Examples)
 	}
 	if n := b.sim.RefreshReuses(); n != 0 {
 		b.t.Fatalf("%s: a refresh token was presented twice (%d reuses)", when, n)

@@ -15,23 +15,33 @@ import (
 
 // devReport is dev's summary; its JSON is the last line of `dev --once --json`.
 type devReport struct {
-	Mall        string         `json:"mall"`
-	Orders      int            `json:"orders"`
-	Lines       int            `json:"lines"`
-	TruthOrders int            `json:"truth_orders"`
-	TruthLines  int            `json:"truth_lines"`
-	Mismatches  int            `json:"mismatches"`
-	Missing     int            `json:"missing"`
-	Extra       int            `json:"extra"`
-	Differing   int            `json:"differing"`
-	APICalls    int64          `json:"api_calls"`
-	ElapsedS    float64        `json:"elapsed_s"`
-	LinesPerS   float64        `json:"lines_per_s"`
-	ByStatus    map[string]int `json:"by_status"`
-	ByOwnership map[string]int `json:"by_ownership"`
-	Quarantined int            `json:"quarantined"`
-	Events      int            `json:"status_events"`
-	Examples    []string       `json:"mismatch_examples,omitempty"`
+	Mall        string `json:"mall"`
+	Orders      int    `json:"orders"`
+	Lines       int    `json:"lines"`
+	TruthOrders int    `json:"truth_orders"`
+	TruthLines  int    `json:"truth_lines"`
+	// Mismatches counts every line, claim and shipment not as the simulator's truth says;
+	// the three parts follow.
+	Mismatches         int            `json:"mismatches"`
+	LineMismatches     int            `json:"line_mismatches"`
+	Claims             int            `json:"claims"`
+	TruthClaims        int            `json:"truth_claims"`
+	ClaimMismatches    int            `json:"claim_mismatches"`
+	Shipments          int            `json:"shipments"`
+	TruthShipments     int            `json:"truth_shipments"`
+	ShipmentMismatches int            `json:"shipment_mismatches"`
+	ClaimsByStatus     map[string]int `json:"claims_by_status"`
+	Missing            int            `json:"missing"`
+	Extra              int            `json:"extra"`
+	Differing          int            `json:"differing"`
+	APICalls           int64          `json:"api_calls"`
+	ElapsedS           float64        `json:"elapsed_s"`
+	LinesPerS          float64        `json:"lines_per_s"`
+	ByStatus           map[string]int `json:"by_status"`
+	ByOwnership        map[string]int `json:"by_ownership"`
+	Quarantined        int            `json:"quarantined"`
+	Events             int            `json:"status_events"`
+	Examples           []string       `json:"mismatch_examples,omitempty"`
 }
 
 func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mallsync.Mall, linesBefore int, elapsed time.Duration) (devReport, error) {
@@ -45,11 +55,29 @@ func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mal
 	}
 	truth := sim.Truth()
 	cmp := truth.Diff(storedLines(facts))
+	claims, err := st.sync.Claims(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	ships, err := st.sync.Shipments(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	claimCmp := truth.DiffClaims(cafe24sim.StoredClaimsOf(claims))
+	shipCmp := truth.DiffShipments(cafe24sim.StoredShipmentsOf(ships))
 	rep := devReport{
 		Mall: string(mall.Key), Orders: sum.Orders, Lines: sum.Lines, TruthOrders: truth.Orders, TruthLines: len(truth.Lines),
 		Mismatches: cmp.Mismatches(), Missing: cmp.Missing, Extra: cmp.Extra, Differing: cmp.Differing,
 		APICalls: sim.Calls(), ElapsedS: elapsed.Seconds(), ByStatus: map[string]int{}, ByOwnership: map[string]int{},
-		Quarantined: sum.Quarantined, Events: sum.Events, Examples: cmp.Examples,
+		Quarantined: sum.Quarantined, Events: sum.Events,
+		Examples:       append(append(cmp.Examples, claimCmp.Examples...), shipCmp.Examples...),
+		LineMismatches: cmp.Mismatches(), Claims: len(claims), TruthClaims: len(truth.Claims),
+		ClaimMismatches: claimCmp.Mismatches(), Shipments: len(ships), TruthShipments: len(truth.Shipments),
+		ShipmentMismatches: shipCmp.Mismatches(), ClaimsByStatus: map[string]int{},
+	}
+	rep.Mismatches += claimCmp.Mismatches() + shipCmp.Mismatches()
+	for _, c := range claims {
+		rep.ClaimsByStatus[string(c.Kind)+" "+string(c.Status)]++
 	}
 	if s := elapsed.Seconds(); s > 0 {
 		rep.LinesPerS = float64(sum.Lines-linesBefore) / s
@@ -67,8 +95,11 @@ func (r devReport) print(w io.Writer, simURL string) {
 	fmt.Fprintf(w, "\nmallsync dev: %s (cafe24 simulator at %s)\n", r.Mall, simURL)
 	fmt.Fprintf(w, "  orders      %8d   truth %8d\n", r.Orders, r.TruthOrders)
 	fmt.Fprintf(w, "  lines       %8d   truth %8d   mismatches %d (missing %d, extra %d, differing %d)\n",
-		r.Lines, r.TruthLines, r.Mismatches, r.Missing, r.Extra, r.Differing)
+		r.Lines, r.TruthLines, r.LineMismatches, r.Missing, r.Extra, r.Differing)
+	fmt.Fprintf(w, "  claims      %8d   truth %8d   mismatches %d\n", r.Claims, r.TruthClaims, r.ClaimMismatches)
+	fmt.Fprintf(w, "  shipments   %8d   truth %8d   mismatches %d\n", r.Shipments, r.TruthShipments, r.ShipmentMismatches)
 	fmt.Fprintf(w, "  by status   %s\n", joinCounts(r.ByStatus, statusOrder()))
+	fmt.Fprintf(w, "  claims by   %s\n", joinCounts(r.ClaimsByStatus, nil))
 	fmt.Fprintf(w, "  ownership   %s\n", joinCounts(r.ByOwnership, []string{"direct", "consignment", "logistics"}))
 	fmt.Fprintf(w, "  api calls %d · elapsed %.1fs · %.0f lines/s · status events %d · quarantined %d\n",
 		r.APICalls, r.ElapsedS, r.LinesPerS, r.Events, r.Quarantined)

@@ -41,13 +41,14 @@ func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64, now f
 		MaxCallsPerSecond: maxCallsPerSecond,
 		Logger:            logger,
 		Now:               now,
+		OpenClaims:        s.sync,
 	})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	return reg
 }
 
 func newSyncActivities(s stores, reg *connectors.Registry, logger *slog.Logger, now func() time.Time) *syncwf.Activities {
-	return &syncwf.Activities{Malls: s.malls, Store: s.sync, Connectors: reg, Now: now, Logger: logger}
+	return &syncwf.Activities{Malls: s.malls, Store: s.sync, Connectors: reg, Now: now, Logger: logger, Catalog: s.sync}
 }
 
 // secretBox reads MALLSYNC_SECRET_KEY. When it is unset and keyFile is not empty (dev), the key

@@ -29,6 +29,9 @@ type Activities struct {
 	// Writers is how many pages may be written at once, each in its own transaction; they
 	// still commit one by one, in cursor order (default 2).
 	Writers int
+	// Catalog gives the synced supplier and product facts that ownership rules match on; nil
+	// means rules see only the lines' own fields.
+	Catalog mallsync.CatalogFactStore
 	Logger  *slog.Logger
 }
 
@@ -125,6 +128,12 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 	if err != nil {
 		return res, err
 	}
+	var facts mallsync.CatalogFacts
+	if a.Catalog != nil && in.Stream == mallsync.StreamOrders {
+		if facts, err = a.Catalog.CatalogFacts(ctx, in.Mall); err != nil {
+			return res, fmt.Errorf("reading catalog facts for ownership: %w", err)
+		}
+	}
 	cur, err := a.Store.Cursor(ctx, in.Mall, in.Stream)
 	if err != nil {
 		return res, err
@@ -218,6 +227,7 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 			return res, fmt.Errorf("fetching %s page after cursor %d: %w", in.Stream, cur.Seq, p.err)
 		}
 		res.APICalls += p.f.Calls
+		facts.Fill(p.f.Page.Orders)
 		mall.Ownership.Assign(p.f.Page.Orders)
 		ids := orderIDs(p.f.Page)
 		if err := commitWhile(func() bool { return len(pending) >= writers || sharesOrder(pending, ids) }); err != nil {
