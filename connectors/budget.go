@@ -29,6 +29,9 @@ type BudgetOptions struct {
 	// Backoff429 is the first pause after a 429; it doubles with each 429 in a row, up to
 	// MaxBackoff. Zero means 1s; MaxBackoff zero means 32s.
 	Backoff429, MaxBackoff time.Duration
+	// Pace429 is how long a 429 without X-Api-Call-Limit paces calls at DrainPerSecond. Zero
+	// means as long as a full bucket (the last capacity seen, else 40) takes to drain.
+	Pace429 time.Duration
 
 	// NowFunc and SleepFunc replace the clock (tests).
 	NowFunc   func() time.Time
@@ -51,6 +54,7 @@ type Budget struct {
 	free        *rate.Limiter
 	drain       *rate.Limiter
 	pacing      bool
+	paceUntil   time.Time // when pacing started by a 429 without X-Api-Call-Limit ends; zero: a header decides
 	pauseUntil  time.Time
 	tooMany     int // 429s in a row
 	used, limit int // last X-Api-Call-Limit seen
@@ -108,6 +112,9 @@ func (b *Budget) Wait(ctx context.Context) error {
 			}
 			continue
 		}
+		if b.pacing && !b.paceUntil.IsZero() && !now.Before(b.paceUntil) {
+			b.pacing, b.paceUntil = false, time.Time{}
+		}
 		lim := b.free
 		if b.pacing {
 			lim = b.drain
@@ -137,6 +144,7 @@ func (b *Budget) Observe(resp *http.Response) {
 	if used, limit, ok := parseCallLimit(resp.Header.Get("X-Api-Call-Limit")); ok {
 		b.used, b.limit = used, limit
 		b.pacing = float64(used) >= b.opts.PaceAt*float64(limit)
+		b.paceUntil = time.Time{}
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		b.tooMany++
@@ -148,7 +156,23 @@ func (b *Budget) Observe(resp *http.Response) {
 			d = b.opts.MaxBackoff
 		}
 		b.pauseAtLeast(now.Add(d))
-		b.pacing = true // the bucket is full: leave it at the drain rate until a header says otherwise
+		// The bucket is full: leave it at the drain rate until a header says otherwise or,
+		// from a platform that sends none, for as long as a full bucket takes to drain.
+		if !b.pacing || !b.paceUntil.IsZero() {
+			d := b.opts.Pace429
+			if d <= 0 {
+				capacity := b.limit
+				if capacity <= 0 {
+					capacity = 40
+				}
+				d = time.Duration(float64(capacity) / b.opts.DrainPerSecond * float64(time.Second))
+			}
+			b.paceUntil = now.Add(d)
+		}
+		if resp.Header.Get("X-Api-Call-Limit") != "" {
+			b.paceUntil = time.Time{}
+		}
+		b.pacing = true
 	} else {
 		b.tooMany = 0
 	}

@@ -205,3 +205,35 @@ func TestSharedBudget(t *testing.T) {
 		t.Error("two keys share a budget")
 	}
 }
+
+// A 429 from a platform that sends no X-Api-Call-Limit (a simulator without limits) paces
+// calls for as long as a full bucket takes to drain, then lets them go free again; it does not
+// leave the account at the drain rate for good.
+func TestBudget429WithoutHeaderPacesForADrain(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b, c := newFakeBudget(-1)
+	b.Observe(answer(429))
+	_ = b.Wait(ctx) // the 1s pause
+	c.take()
+	for i := 0; i < 3; i++ {
+		_ = b.Wait(ctx)
+	}
+	if got := c.take(); got < time.Second {
+		t.Fatalf("paced: waited %v for 3 calls, want at least 1s (2/s)", got)
+	}
+	c.t = c.t.Add(20 * time.Second)
+	for i := 0; i < 10; i++ {
+		_ = b.Wait(ctx)
+	}
+	if got := c.take(); got != 0 || b.State().Pacing {
+		t.Fatalf("20s after the 429: waited %v for 10 calls, pacing %v; want free calls", got, b.State().Pacing)
+	}
+	// With the header, the header decides: a 429 at 40/40 paces until a header shows room.
+	b.Observe(answer(429, "X-Api-Call-Limit", "40/40"))
+	c.t = c.t.Add(time.Minute)
+	_ = b.Wait(ctx)
+	if !b.State().Pacing {
+		t.Fatal("a 429 with a full bucket header stopped pacing without a header saying so")
+	}
+}

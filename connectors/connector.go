@@ -49,6 +49,11 @@ type Deps struct {
 	// OpenClaims lists the orders whose claims are still open, for connectors whose platform
 	// cannot be asked for every claim change by date (Cafe24); nil means none are re-read.
 	OpenClaims mallsync.OpenClaims
+	// Backoff429 is the account budget's first pause after a 429 (it doubles up to 32 times
+	// as long while 429s go on, and a 429 without a call-limit header paces calls for 20
+	// times as long) and RetryWaitMin the retry client's shortest wait; zero means the
+	// defaults (1s, with 20s of pacing, and 200ms). Tests against a simulator shorten them.
+	Backoff429, RetryWaitMin time.Duration
 }
 
 // Factory builds the connector for one mall.
