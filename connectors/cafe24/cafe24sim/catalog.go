@@ -44,17 +44,19 @@ var shippingMessages = []string{"", "", "", "부재 시 문 앞에 놓아주세�
 type supplier struct {
 	id, name string
 	txType   string // supplier_transaction_type: D direct-registered, P commission
+	trading  string // trading_type: D 사입 (we buy and ship), C 직배송 (the supplier ships)
+	payment  string // payment_type: P commission, D purchase
 }
 
 // suppliers[0] is the mall itself (S0000000).
 var suppliers = []supplier{
-	{"S0000000", "자체공급", "D"},
-	{"S0000001", "(주)한빛어패럴", "P"},
-	{"S0000002", "데모브랜드", "D"},
-	{"S0000003", "누리리빙", "P"},
-	{"S0000004", "코스메틱랩", "D"},
-	{"S0000005", "바른푸드", "P"},
-	{"S0000006", "청담슈즈", "P"},
+	{"S0000000", "자체공급", "D", "D", "D"},
+	{"S0000001", "(주)한빛어패럴", "P", "C", "P"},
+	{"S0000002", "데모브랜드", "D", "D", "D"},
+	{"S0000003", "누리리빙", "P", "C", "P"},
+	{"S0000004", "코스메틱랩", "D", "D", "D"},
+	{"S0000005", "바른푸드", "P", "C", "P"},
+	{"S0000006", "청담슈즈", "P", "C", "P"},
 }
 
 type orderPlace struct{ id, name string }

@@ -50,7 +50,14 @@ func TestScopeAndFilters(t *testing.T) {
 	if w := b.get(t, "/api/v2/admin/orders?start_date=2024-04-01&end_date=2024-04-02", tr.AccessToken); w.Code != 403 {
 		t.Fatalf("without scope: %d %s", w.Code, w.Body.String())
 	}
-	if w := b.get(t, "/api/v2/admin/products", b.token); w.Code != 404 || !strings.Contains(w.Body.String(), `"code":404`) {
+	// Each resource needs its own read scope.
+	if w := b.get(t, "/api/v2/admin/products", tr.AccessToken); w.Code != 200 {
+		t.Fatalf("products with mall.read_product: %d %s", w.Code, w.Body.String())
+	}
+	if w := b.get(t, "/api/v2/admin/suppliers", tr.AccessToken); w.Code != 403 {
+		t.Fatalf("suppliers without mall.read_supply: %d %s", w.Code, w.Body.String())
+	}
+	if w := b.get(t, "/api/v2/admin/customers", b.token); w.Code != 404 || !strings.Contains(w.Body.String(), `"code":404`) {
 		t.Fatalf("unknown resource: %d %s", w.Code, w.Body.String())
 	}
 	// order_status, supplier_id and order_place_id filter on the orders' current state.

@@ -171,3 +171,42 @@ func StoredShipmentsOf(ss []mallsync.Shipment) []StoredShipment {
 	}
 	return out
 }
+
+// DiffRefunds compares stored refunds with the truth's: code, order, items, amount and
+// whether the money went out.
+func (t Truth) DiffRefunds(stored []mallsync.Refund) Diff {
+	want := make(map[string]string, len(t.Refunds))
+	for _, r := range t.Refunds {
+		want[r.Code] = refundFacts(r.OrderID, r.Amount, r.Done, r.ItemCodes)
+	}
+	got := make(map[string]string, len(stored))
+	for _, r := range stored {
+		got[r.PlatformRefundID] = refundFacts(r.PlatformOrderID, int64(r.Amount), r.Done, r.LineIDs)
+	}
+	return diffFacts("refund", want, got)
+}
+
+func refundFacts(orderID string, amount int64, done bool, items []string) string {
+	sorted := slices.Clone(items)
+	slices.Sort(sorted)
+	return fmt.Sprintf("order=%s amount=%d done=%t items=%v", orderID, amount, done, sorted)
+}
+
+// StoredStock is a stored stock figure of one variant, to compare with the truth.
+type StoredStock struct {
+	VariantCode string
+	Quantity    int
+}
+
+// DiffStock compares stored stock figures with the truth's.
+func (t Truth) DiffStock(stored []StoredStock) Diff {
+	want := make(map[string]string, len(t.Stock))
+	for _, s := range t.Stock {
+		want[s.VariantCode] = fmt.Sprintf("quantity=%d", s.Quantity)
+	}
+	got := make(map[string]string, len(stored))
+	for _, s := range stored {
+		got[s.VariantCode] = fmt.Sprintf("quantity=%d", s.Quantity)
+	}
+	return diffFacts("stock of variant", want, got)
+}

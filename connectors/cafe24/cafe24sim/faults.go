@@ -34,6 +34,15 @@ type Faults struct {
 	// of the seed and the event, so it does not depend on the order of calls.
 	LateRate float64
 	LateBy   time.Duration
+	// UsageCalls, when positive, switches on Cafe24's usage-based limit: UsageCalls admin calls
+	// per UsageWindow of wall time (Options.BucketNow). Answers carry X-Cafe24-Call-Usage and
+	// X-Cafe24-Time-Usage (percent); the call that uses the quota up is answered with
+	// X-Cafe24-Call-Remain / X-Cafe24-Time-Remain (seconds); for UsageBlock after it every
+	// call is refused with 429 and the same headers, and each one makes the block a second
+	// longer. The block does not depend on the random fault stream.
+	UsageCalls  int
+	UsageWindow time.Duration
+	UsageBlock  time.Duration
 }
 
 // faultDraw is what the fault stream decided for one call.

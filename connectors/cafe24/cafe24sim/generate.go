@@ -100,6 +100,10 @@ type dataset struct {
 	// index[k] lists the events of kind k as time<<32 | id (order index for evPaid, item
 	// index for item events), sorted. index[evOrdered] is nil: orders are sorted already.
 	index [numKinds][]uint64
+	// refunds are the refunds of cancelled and returned items, by acceptance time.
+	refunds []refund
+	// stock is every variant's stock over time (see stock.go).
+	stock stockLedger
 }
 
 // mix is the splitmix64 finalizer: a fast, well-spread hash for deriving values that need no
@@ -174,6 +178,8 @@ func generate(opts Options) *dataset {
 		d.dayFirst[dayOf] = uint32(len(ats))
 	}
 	d.buildIndexes()
+	d.buildRefunds()
+	d.buildStock()
 	return d
 }
 

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -86,6 +87,7 @@ type Server struct {
 	faults  *faultSource
 	bucket  bucket
 	auth    *authState
+	usage   usage
 	calls   atomic.Int64
 	reuses  atomic.Int64
 	bufPool sync.Pool // *[]byte response buffers
@@ -103,6 +105,7 @@ func New(opts Options) *Server {
 		d:      generate(opts),
 		faults: newFaultSource(opts.Seed, opts.Faults),
 		bucket: bucket{now: opts.BucketNow},
+		usage:  usage{now: opts.BucketNow},
 		auth:   newAuthState(),
 	}
 	s.bufPool.New = func() any { b := make([]byte, 0, 64<<10); return &b }
@@ -188,7 +191,7 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 		s.envelope(w, http.StatusNotFound, "No API found for "+r.URL.Path)
 		return
 	}
-	if status, msg := s.bearer(r, "mall.read_order"); status == http.StatusUnauthorized {
+	if status, msg := s.bearer(r, scopeFor(r.URL.Path[len(prefix):])); status == http.StatusUnauthorized {
 		if !s.opts.NoLimits {
 			s.setLimit(w, s.bucket.peek())
 		}
@@ -215,6 +218,16 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if f := s.faults.get(); f.UsageCalls > 0 && f.UsageWindow > 0 {
+		callPct, timePct, remain, ok := s.usage.take(f)
+		setUsageHeaders(w, callPct, timePct, remain)
+		if !ok {
+			s.envelope(w, http.StatusTooManyRequests, "Too Many Requests: the API usage limit of this mall was exceeded. Wait for X-Cafe24-Call-Remain seconds.")
+			return
+		}
+		began := time.Now()
+		defer func() { s.usage.spent(time.Since(began)) }()
+	}
 	fd := s.faults.draw()
 	if fd.slow > 0 {
 		t := time.NewTimer(fd.slow)
@@ -236,17 +249,7 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	bp := s.bufPool.Get().(*[]byte)
 	defer s.bufPool.Put(bp)
 	b := (*bp)[:0]
-	var status int
-	switch path := r.URL.Path[len(prefix):]; {
-	case path != "orders" && path != "orders/count":
-		status, b = http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+r.URL.Path)
-	case r.Method != http.MethodGet:
-		status, b = http.StatusMethodNotAllowed, appendEnvelope(b, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed")
-	case path == "orders":
-		status, b = s.listOrders(b, r, fd)
-	default:
-		status, b = s.countOrders(b, r)
-	}
+	status, b := s.route(b, r, r.URL.Path[len(prefix):], fd)
 	if cap(b) <= 16<<20 {
 		*bp = b[:0]
 	}
@@ -310,4 +313,40 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, out io.Write
 		return fmt.Errorf("serving: %w", err)
 	}
 	return nil
+}
+
+// scopeFor is the scope a read of the admin resource at path needs.
+func scopeFor(path string) string {
+	switch {
+	case strings.HasPrefix(path, "products"):
+		return "mall.read_product"
+	case strings.HasPrefix(path, "suppliers"):
+		return "mall.read_supply"
+	}
+	return "mall.read_order"
+}
+
+// route answers the admin resource at path (below /api/v2/admin/) into b.
+func (s *Server) route(b []byte, r *http.Request, path string, fd faultDraw) (int, []byte) {
+	if r.Method != http.MethodGet {
+		return http.StatusMethodNotAllowed, appendEnvelope(b, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed")
+	}
+	parts := strings.Split(path, "/")
+	switch {
+	case path == "orders":
+		return s.listOrders(b, r, fd)
+	case path == "orders/count":
+		return s.countOrders(b, r)
+	case path == "refunds":
+		return s.listRefunds(b, r)
+	case path == "products" || path == "products/count":
+		return s.listProducts(b, r, path == "products/count")
+	case len(parts) == 5 && parts[0] == "products" && parts[2] == "variants" && parts[4] == "inventories":
+		return s.getInventory(b, parts[1], parts[3])
+	case path == "suppliers":
+		return s.listSuppliers(b, r.URL.Query())
+	case len(parts) == 2 && parts[0] == "suppliers":
+		return s.getSupplier(b, parts[1])
+	}
+	return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for /api/v2/admin/"+path)
 }

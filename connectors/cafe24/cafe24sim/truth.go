@@ -23,6 +23,10 @@ type Truth struct {
 	// Shipments lists every parcel: forward ones by shipping_code and return pickups by
 	// claim code, by order_id.
 	Shipments []TruthShipment
+	// Refunds lists every visible refund, by refund code.
+	Refunds []TruthRefund
+	// Stock lists every variant's stock figure, by variant code.
+	Stock []TruthStock
 }
 
 // TruthClaim is one claim as of the clock.
@@ -161,6 +165,8 @@ func (s *Server) Truth() Truth {
 			}
 		}
 	}
+	t.Refunds = v.truthRefunds()
+	t.Stock = v.truthStock()
 	return t
 }
 
