@@ -286,7 +286,7 @@ func authorizeDemo(ctx context.Context, st stores, mall mallsync.Mall, sim *cafe
 	app.ClientID, app.ClientSecret = sim.Client()
 	redirect := "http://127.0.0.1/mallsync/oauth/callback"
 	state := "dev-" + fmt.Sprint(time.Now().UnixNano())
-	authURL := cafe24.AuthorizeURL(simURL, app.ClientID, state, redirect, []string{"mall.read_order", "mall.write_order"})
+	authURL := cafe24.AuthorizeURL(simURL, app.ClientID, state, redirect, cafe24.Scopes)
 	noFollow := &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
 	if err != nil {

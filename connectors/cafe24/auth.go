@@ -185,6 +185,10 @@ func ExchangeCode(ctx context.Context, httpClient *http.Client, apiBase string, 
 	return postToken(ctx, httpClient, strings.TrimRight(apiBase, "/"), client, form, time.Now())
 }
 
+// Scopes are what the connector asks a mall to grant: orders (read, and write for the
+// write-backs), products with their inventories, and suppliers.
+var Scopes = []string{"mall.read_order", "mall.write_order", "mall.read_product", "mall.read_supply"}
+
 // AuthorizeURL is where a mall's operator is sent to grant the app scopes; Cafe24 redirects to
 // redirectURI with code and state.
 func AuthorizeURL(apiBase, clientID, state, redirectURI string, scopes []string) string {

@@ -37,6 +37,9 @@ type options struct {
 func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connectors.Connector, error) {
 	p := connectors.DefaultRetryPolicy
 	p.MaxRetries = maxRetries
+	if deps.RetryWaitMin > 0 {
+		p.WaitMin = deps.RetryWaitMin
+	}
 	return newConnector(ctx, mall, deps, options{retry: p, now: deps.Now})
 }
 
@@ -70,7 +73,8 @@ func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o
 	}
 	budget := o.budget
 	if budget == nil {
-		budget = connectors.SharedBudget("cafe24:"+apiBase, connectors.BudgetOptions{MaxCallsPerSecond: deps.MaxCallsPerSecond})
+		budget = connectors.SharedBudget("cafe24:"+apiBase, connectors.BudgetOptions{MaxCallsPerSecond: deps.MaxCallsPerSecond,
+			Backoff429: deps.Backoff429, MaxBackoff: 32 * deps.Backoff429, Pace429: 20 * deps.Backoff429})
 	}
 	base := http.Client{Timeout: 60 * time.Second}
 	if deps.HTTP != nil {
@@ -104,23 +108,46 @@ func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o
 	return c, nil
 }
 
-// Streams lists the streams the connector reads.
-func (c *Connector) Streams() []mallsync.Stream { return []mallsync.Stream{mallsync.StreamOrders} }
+// Streams lists the streams the connector reads, suppliers and products first: their
+// trading and shipping types are inputs to the ownership of the order lines that follow.
+func (c *Connector) Streams() []mallsync.Stream {
+	return []mallsync.Stream{mallsync.StreamSuppliers, mallsync.StreamProducts, mallsync.StreamOrders, mallsync.StreamRefunds}
+}
 
-// Fetch reads the page of stream that follows cursor, as of now. See the package doc for how
-// the orders stream moves.
-func (c *Connector) Fetch(ctx context.Context, stream mallsync.Stream, cursor string, now time.Time) (connectors.Fetched, error) {
-	if stream != mallsync.StreamOrders {
+// Fetch reads the page of stream that follows the cursor value at, as of now. See the package doc for how
+// each stream moves.
+func (c *Connector) Fetch(ctx context.Context, stream mallsync.Stream, at string, now time.Time) (connectors.Fetched, error) {
+	ctx, counter := connectors.WithCallCounter(ctx)
+	var f connectors.Fetched
+	var err error
+	switch stream {
+	case mallsync.StreamOrders:
+		var cur cursor
+		if cur, err = parseCursor(at); err != nil {
+			return connectors.Fetched{}, err
+		}
+		f, err = c.fetchOrders(ctx, cur, now, counter)
+	case mallsync.StreamRefunds:
+		var cur refundCursor
+		if cur, err = parseRefundCursor(at); err != nil {
+			return connectors.Fetched{}, err
+		}
+		f, err = c.fetchRefunds(ctx, cur, now, counter)
+	case mallsync.StreamProducts, mallsync.StreamSuppliers:
+		var cur scanCursor
+		if cur, err = parseScanCursor(stream, at); err != nil {
+			return connectors.Fetched{}, err
+		}
+		read := c.readProducts
+		if stream == mallsync.StreamSuppliers {
+			read = c.readSuppliers
+		}
+		f, err = c.fetchScan(ctx, cur, now, counter, read)
+	default:
 		return connectors.Fetched{}, mallsync.Errorf(mallsync.EINVALID, "cafe24 has no stream %q", stream)
 	}
-	cur, err := parseCursor(cursor)
 	if err != nil {
-		return connectors.Fetched{}, err
-	}
-	ctx, counter := connectors.WithCallCounter(ctx)
-	f, err := c.fetchOrders(ctx, cur, now, counter)
-	if err != nil {
-		return f, fmt.Errorf("fetching cafe24 orders of mall %s: %w", c.mall.Key, err)
+		return f, fmt.Errorf("fetching cafe24 %s of mall %s: %w", stream, c.mall.Key, err)
 	}
 	return f, nil
 }

@@ -36,37 +36,7 @@ func backfillFromSimulator(t *testing.T, faults cafe24sim.Faults) {
 	end := time.Date(2026, 7, 1, 0, 0, 0, 0, kst)
 	start := end.AddDate(0, 0, -120)
 	sim := cafe24sim.New(cafe24sim.Options{Seed: 7, Orders: 3000, Start: start, End: end, NoLimits: true, Faults: faults})
-	srv := httptest.NewServer(sim.Handler())
-	defer srv.Close()
-
-	const redirect = "https://app.example/cafe24/callback"
-	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
-	tok, err := ExchangeCode(context.Background(), srv.Client(), srv.URL, app, sim.AuthorizeCode(redirect, "st"), redirect)
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := newMemStore(mallsync.Credential{Ref: "cafe24/demomall", Client: app, Token: tok})
-	mall := mallsync.Mall{
-		Key: "demo", Platform: mallsync.PlatformCafe24,
-		Account:        mallsync.Account{MallID: "demomall", ShopNo: 1, APIBase: srv.URL},
-		CredentialsRef: "cafe24/demomall",
-		Sync:           mallsync.SyncSettings{BackfillStart: start, Lookback: 10 * time.Minute},
-	}
-	deps := connectors.Deps{
-		Credentials:       store,
-		StatusMap:         func(mallsync.Platform) (mallsync.StatusMap, error) { return testStatusMap(), nil },
-		MaxCallsPerSecond: -1,
-		Logger:            slog.New(slog.DiscardHandler),
-	}
-	conn, err := newConnector(context.Background(), mall, deps, options{
-		retry:  fastRetry,
-		budget: connectors.NewBudget(connectors.BudgetOptions{MaxCallsPerSecond: -1, Backoff429: time.Millisecond}),
-		now:    sim.Clock().Now, // token expiry is judged on the simulator's clock
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-
+	conn := newSimConnector(t, sim, start)
 	now := sim.Clock().Now()
 	lines := map[string]mallsync.OrderLine{}
 	cursor, calls := "", 0
@@ -114,4 +84,40 @@ func backfillFromSimulator(t *testing.T, faults cafe24sim.Faults) {
 		t.Errorf("refresh token reused %d times", r)
 	}
 	t.Logf("%d orders, %d lines in %d calls", truth.Orders, len(truth.Lines), calls)
+}
+
+// newSimConnector builds a connector for sim's mall (backfill from start, lookback 10 minutes)
+// with fast retries, served by a test server that closes with the test.
+func newSimConnector(t *testing.T, sim *cafe24sim.Server, start time.Time) *Connector {
+	t.Helper()
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	const redirect = "https://app.example/cafe24/callback"
+	app := mallsync.AppClient{ClientID: "sim-client-id", ClientSecret: "sim-client-secret"}
+	tok, err := ExchangeCode(context.Background(), srv.Client(), srv.URL, app, sim.AuthorizeCode(redirect, "st"), redirect)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store := newMemStore(mallsync.Credential{Ref: "cafe24/demomall", Client: app, Token: tok})
+	mall := mallsync.Mall{
+		Key: "demo", Platform: mallsync.PlatformCafe24,
+		Account:        mallsync.Account{MallID: "demomall", ShopNo: 1, APIBase: srv.URL},
+		CredentialsRef: "cafe24/demomall",
+		Sync:           mallsync.SyncSettings{BackfillStart: start, Lookback: 10 * time.Minute},
+	}
+	deps := connectors.Deps{
+		Credentials:       store,
+		StatusMap:         func(mallsync.Platform) (mallsync.StatusMap, error) { return testStatusMap(), nil },
+		MaxCallsPerSecond: -1,
+		Logger:            slog.New(slog.DiscardHandler),
+	}
+	conn, err := newConnector(context.Background(), mall, deps, options{
+		retry:  fastRetry,
+		budget: connectors.NewBudget(connectors.BudgetOptions{MaxCallsPerSecond: -1, Backoff429: time.Millisecond, Pace429: 20 * time.Millisecond}),
+		now:    sim.Clock().Now, // token expiry is judged on the simulator's clock
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return conn
 }
