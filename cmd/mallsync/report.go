@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,8 +21,8 @@ type devReport struct {
 	Lines       int    `json:"lines"`
 	TruthOrders int    `json:"truth_orders"`
 	TruthLines  int    `json:"truth_lines"`
-	// Mismatches counts every line, claim and shipment not as the simulator's truth says;
-	// the three parts follow.
+	// Mismatches counts every line, claim, shipment, refund and stock figure not as the
+	// simulator's truth says; the parts follow.
 	Mismatches         int            `json:"mismatches"`
 	LineMismatches     int            `json:"line_mismatches"`
 	Claims             int            `json:"claims"`
@@ -30,6 +31,12 @@ type devReport struct {
 	Shipments          int            `json:"shipments"`
 	TruthShipments     int            `json:"truth_shipments"`
 	ShipmentMismatches int            `json:"shipment_mismatches"`
+	Refunds            int            `json:"refunds"`
+	TruthRefunds       int            `json:"truth_refunds"`
+	RefundMismatches   int            `json:"refund_mismatches"`
+	Variants           int            `json:"variants"`
+	TruthVariants      int            `json:"truth_variants"`
+	StockMismatches    int            `json:"stock_mismatches"`
 	ClaimsByStatus     map[string]int `json:"claims_by_status"`
 	Missing            int            `json:"missing"`
 	Extra              int            `json:"extra"`
@@ -63,19 +70,35 @@ func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mal
 	if err != nil {
 		return devReport{}, err
 	}
+	refunds, err := st.sync.Refunds(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	figures, err := st.sync.Stock(ctx, mall.Key)
+	if err != nil {
+		return devReport{}, err
+	}
+	stock := make([]cafe24sim.StoredStock, len(figures))
+	for i, f := range figures {
+		stock[i] = cafe24sim.StoredStock{VariantCode: f.VariantCode, Quantity: f.Quantity}
+	}
 	claimCmp := truth.DiffClaims(cafe24sim.StoredClaimsOf(claims))
 	shipCmp := truth.DiffShipments(cafe24sim.StoredShipmentsOf(ships))
+	refundCmp := truth.DiffRefunds(refunds)
+	stockCmp := truth.DiffStock(stock)
 	rep := devReport{
 		Mall: string(mall.Key), Orders: sum.Orders, Lines: sum.Lines, TruthOrders: truth.Orders, TruthLines: len(truth.Lines),
 		Mismatches: cmp.Mismatches(), Missing: cmp.Missing, Extra: cmp.Extra, Differing: cmp.Differing,
 		APICalls: sim.Calls(), ElapsedS: elapsed.Seconds(), ByStatus: map[string]int{}, ByOwnership: map[string]int{},
 		Quarantined: sum.Quarantined, Events: sum.Events,
-		Examples:       append(append(cmp.Examples, claimCmp.Examples...), shipCmp.Examples...),
+		Examples:       slices.Concat(cmp.Examples, claimCmp.Examples, shipCmp.Examples, refundCmp.Examples, stockCmp.Examples),
 		LineMismatches: cmp.Mismatches(), Claims: len(claims), TruthClaims: len(truth.Claims),
 		ClaimMismatches: claimCmp.Mismatches(), Shipments: len(ships), TruthShipments: len(truth.Shipments),
 		ShipmentMismatches: shipCmp.Mismatches(), ClaimsByStatus: map[string]int{},
+		Refunds: len(refunds), TruthRefunds: len(truth.Refunds), RefundMismatches: refundCmp.Mismatches(),
+		Variants: len(figures), TruthVariants: len(truth.Stock), StockMismatches: stockCmp.Mismatches(),
 	}
-	rep.Mismatches += claimCmp.Mismatches() + shipCmp.Mismatches()
+	rep.Mismatches += claimCmp.Mismatches() + shipCmp.Mismatches() + refundCmp.Mismatches() + stockCmp.Mismatches()
 	for _, c := range claims {
 		rep.ClaimsByStatus[string(c.Kind)+" "+string(c.Status)]++
 	}
@@ -98,6 +121,8 @@ func (r devReport) print(w io.Writer, simURL string) {
 		r.Lines, r.TruthLines, r.LineMismatches, r.Missing, r.Extra, r.Differing)
 	fmt.Fprintf(w, "  claims      %8d   truth %8d   mismatches %d\n", r.Claims, r.TruthClaims, r.ClaimMismatches)
 	fmt.Fprintf(w, "  shipments   %8d   truth %8d   mismatches %d\n", r.Shipments, r.TruthShipments, r.ShipmentMismatches)
+	fmt.Fprintf(w, "  refunds     %8d   truth %8d   mismatches %d\n", r.Refunds, r.TruthRefunds, r.RefundMismatches)
+	fmt.Fprintf(w, "  stock       %8d   truth %8d   mismatches %d (variants' stock figures)\n", r.Variants, r.TruthVariants, r.StockMismatches)
 	fmt.Fprintf(w, "  by status   %s\n", joinCounts(r.ByStatus, statusOrder()))
 	fmt.Fprintf(w, "  claims by   %s\n", joinCounts(r.ClaimsByStatus, nil))
 	fmt.Fprintf(w, "  ownership   %s\n", joinCounts(r.ByOwnership, []string{"direct", "consignment", "logistics"}))
