@@ -104,7 +104,7 @@ func interpret(err error) error {
 		switch {
 		case pe.Code == "23505": // unique_violation
 			return fmt.Errorf("%w (%s)", mallsync.Errorf(mallsync.ECONFLICT, "already exists"), pe.Constraint)
-		case pe.Code == "40001" || pe.Code == "40P01": // serialization failure, deadlock
+		case pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03": // serialization failure, deadlock, lock timeout
 			return fmt.Errorf("%w: %s", mallsync.Errorf(mallsync.ECONFLICT, "concurrent update, try again"), pe.Message)
 		case pe.Code.Class() == "08" || pe.Code.Class() == "57" || pe.Code.Class() == "53":
 			return fmt.Errorf("%w: %s", mallsync.Errorf(mallsync.EUNAVAILABLE, "database unavailable"), pe.Message)

@@ -33,6 +33,9 @@ type stagedPage struct {
 	res    mallsync.Applied
 }
 
+// lockTimeout bounds how long a page waits for a row lock.
+const lockTimeout = "15s"
+
 // StagePage writes a page's records in a transaction it leaves open (see mallsync.SyncStore).
 func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page) (mallsync.StagedPage, error) {
 	id, err := s.malls.id(ctx, mall)
@@ -59,8 +62,11 @@ func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream
 
 func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsync.Order, lines []lineRef, rejects []mallsync.Reject) error {
 	// The commit need not wait for the WAL flush: a page and its cursor are lost or kept
-	// together, and a lost page is fetched again from the platform.
-	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true)`); err != nil {
+	// together, and a lost page is fetched again from the platform. A row lock held by another
+	// writer (a page of an activity attempt that Temporal already gave up on, waiting on its
+	// own pages) is not waited for without end: after lockTimeout the page fails and is retried.
+	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', $1, true)`,
+		lockTimeout); err != nil {
 		return fmt.Errorf("beginning page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
 	}
 	if len(orders) > 0 {

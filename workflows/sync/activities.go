@@ -93,6 +93,9 @@ type StreamResult struct {
 	Seq int64
 }
 
+// heartbeatEvery is how often SyncStream heartbeats while it waits for a page.
+const heartbeatEvery = 5 * time.Second
+
 // Progress is the heartbeat detail of SyncStream: where it is.
 type Progress struct {
 	Seq   int64
@@ -218,7 +221,22 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 	if writers <= 0 {
 		writers = 2
 	}
-	for p := range pages {
+	// A fetch may wait long (429 backoff, a usage block): heartbeat while waiting too, so
+	// Temporal does not start another attempt beside this one.
+	tick := time.NewTicker(heartbeatEvery)
+	defer tick.Stop()
+	for {
+		var p fetchedPage
+		var ok bool
+		select {
+		case p, ok = <-pages:
+		case <-tick.C:
+			activity.RecordHeartbeat(ctx, Progress{Seq: cur.Seq, Pages: res.Pages, Lines: res.Lines})
+			continue
+		}
+		if !ok {
+			break
+		}
 		if p.err != nil {
 			// Keep what was read before the failure, then report it.
 			if err := commitWhile(all); err != nil {
@@ -229,7 +247,7 @@ func (a *Activities) SyncStream(ctx context.Context, in StreamInput) (res Stream
 		res.APICalls += p.f.Calls
 		facts.Fill(p.f.Page.Orders)
 		mall.Ownership.Assign(p.f.Page.Orders)
-		ids := orderIDs(p.f.Page)
+		ids := recordKeys(p.f.Page)
 		if err := commitWhile(func() bool { return len(pending) >= writers || sharesOrder(pending, ids) }); err != nil {
 			return res, err
 		}
@@ -265,10 +283,25 @@ func (a *Activities) stage(ctx context.Context, in StreamInput, f connectors.Fet
 	return st
 }
 
-func orderIDs(p mallsync.Page) map[string]bool {
-	ids := make(map[string]bool, len(p.Orders))
+// recordKeys names the rows a page writes that another page may write too: its orders (with
+// their lines, claims and shipments), refunds, products and suppliers. Two pages that share
+// one are never written at once.
+func recordKeys(p mallsync.Page) map[string]bool {
+	ids := make(map[string]bool, len(p.Orders)+len(p.Refunds)+len(p.Products)+len(p.Suppliers))
 	for i := range p.Orders {
-		ids[p.Orders[i].PlatformOrderID] = true
+		ids["o:"+p.Orders[i].PlatformOrderID] = true
+	}
+	for i := range p.Refunds {
+		ids["r:"+p.Refunds[i].PlatformRefundID] = true
+	}
+	for i := range p.Products {
+		ids["p:"+p.Products[i].ProductNo] = true
+		for _, v := range p.Products[i].Variants {
+			ids["v:"+v.VariantCode] = true
+		}
+	}
+	for i := range p.Suppliers {
+		ids["s:"+p.Suppliers[i].Code] = true
 	}
 	return ids
 }

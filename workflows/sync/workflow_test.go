@@ -220,7 +220,14 @@ func TestSharesOrder(t *testing.T) {
 		}
 		return p
 	}
-	pending := []*staging{{ids: orderIDs(page("a", "b"))}, {ids: orderIDs(page("c"))}}
+	refunds := func(ids ...string) mallsync.Page {
+		var p mallsync.Page
+		for _, id := range ids {
+			p.Refunds = append(p.Refunds, mallsync.Refund{PlatformRefundID: id})
+		}
+		return p
+	}
+	pending := []*staging{{ids: recordKeys(page("a", "b"))}, {ids: recordKeys(page("c"))}, {ids: recordKeys(refunds("R1"))}}
 	tests := []struct {
 		page mallsync.Page
 		want bool
@@ -229,9 +236,12 @@ func TestSharesOrder(t *testing.T) {
 		{page("e", "c"), true},
 		{page("b"), true},
 		{page(), false},
+		{refunds("R1", "R2"), true}, // the same refund read by two date types
+		{refunds("a"), false},       // a refund code is not an order id
+		{mallsync.Page{Products: []mallsync.Product{{ProductNo: "1"}}}, false},
 	}
 	for _, tt := range tests {
-		if got := sharesOrder(pending, orderIDs(tt.page)); got != tt.want {
+		if got := sharesOrder(pending, recordKeys(tt.page)); got != tt.want {
 			t.Errorf("sharesOrder(%v) = %v, want %v", tt.page.Orders, got, tt.want)
 		}
 	}
