@@ -138,10 +138,14 @@ type Token struct {
 	RefreshExpiresAt time.Time
 }
 
-// AppClient is the platform app's client id and secret a mall authorizes.
+// AppClient is the platform app a mall authorizes: its client id and secret, and the key its
+// webhooks carry.
 type AppClient struct {
 	ClientID     string
 	ClientSecret string
+	// WebhookKey is the key the platform sends with its webhooks (Cafe24's X-API-Key); empty
+	// means the mall's webhooks are refused.
+	WebhookKey string
 }
 
 // Credential is what a mall needs to call its platform.

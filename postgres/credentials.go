@@ -32,6 +32,7 @@ func NewCredentialStore(db *sqlx.DB, box *secret.Box) *CredentialStore {
 type sealedCredential struct {
 	ClientID         string    `json:"client_id"`
 	ClientSecret     string    `json:"client_secret"`
+	WebhookKey       string    `json:"webhook_key,omitempty"`
 	AccessToken      string    `json:"access_token"`
 	RefreshToken     string    `json:"refresh_token"`
 	AccessExpiresAt  time.Time `json:"access_expires_at"`
@@ -40,7 +41,7 @@ type sealedCredential struct {
 
 func (s *CredentialStore) seal(c mallsync.Credential) ([]byte, error) {
 	b, err := json.Marshal(sealedCredential{
-		ClientID: c.Client.ClientID, ClientSecret: c.Client.ClientSecret,
+		ClientID: c.Client.ClientID, ClientSecret: c.Client.ClientSecret, WebhookKey: c.Client.WebhookKey,
 		AccessToken: c.Token.AccessToken, RefreshToken: c.Token.RefreshToken,
 		AccessExpiresAt: c.Token.AccessExpiresAt, RefreshExpiresAt: c.Token.RefreshExpiresAt,
 	})
@@ -61,7 +62,7 @@ func (s *CredentialStore) open(ref string, sealed []byte) (mallsync.Credential, 
 	}
 	return mallsync.Credential{
 		Ref:    ref,
-		Client: mallsync.AppClient{ClientID: sc.ClientID, ClientSecret: sc.ClientSecret},
+		Client: mallsync.AppClient{ClientID: sc.ClientID, ClientSecret: sc.ClientSecret, WebhookKey: sc.WebhookKey},
 		Token: mallsync.Token{AccessToken: sc.AccessToken, RefreshToken: sc.RefreshToken,
 			AccessExpiresAt: sc.AccessExpiresAt, RefreshExpiresAt: sc.RefreshExpiresAt},
 	}, nil

@@ -30,7 +30,7 @@ func TestCredentialsAreSealedAtRest(t *testing.T) {
 	db := pgtest.DB(t)
 	s := postgres.NewCredentialStore(db, box(t))
 	ctx := context.Background()
-	c := mallsync.Credential{Ref: "shop-a", Client: mallsync.AppClient{ClientID: "cid", ClientSecret: "very-secret-client"},
+	c := mallsync.Credential{Ref: "shop-a", Client: mallsync.AppClient{ClientID: "cid", ClientSecret: "very-secret-client", WebhookKey: "hook-key-123"},
 		Token: mallsync.Token{AccessToken: "access-abc", RefreshToken: "refresh-xyz", AccessExpiresAt: time.Now().Add(time.Hour).UTC().Truncate(time.Second)}}
 	if err := s.PutCredential(ctx, c); err != nil {
 		t.Fatal(err)
@@ -39,7 +39,7 @@ func TestCredentialsAreSealedAtRest(t *testing.T) {
 	if err := db.Get(&sealed, `SELECT sealed FROM credentials WHERE ref = 'shop-a'`); err != nil {
 		t.Fatal(err)
 	}
-	for _, secretText := range []string{"very-secret-client", "access-abc", "refresh-xyz"} {
+	for _, secretText := range []string{"very-secret-client", "access-abc", "refresh-xyz", "hook-key-123"} {
 		if bytes.Contains(sealed, []byte(secretText)) {
 			t.Fatalf("%q stored in the clear", secretText)
 		}

@@ -66,8 +66,10 @@ type Status struct {
 	Paused      bool
 	Cycle       int
 	TotalCycles int
-	NextRunAt   time.Time
-	Streams     []StreamStatus
+	// Running is true while a cycle runs, false while the workflow waits for the next one.
+	Running   bool
+	NextRunAt time.Time
+	Streams   []StreamStatus
 }
 
 // Result is what a MallSync run returns when it stops (StopWhenCaughtUp).
@@ -94,6 +96,9 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 	pause := workflow.GetSignalChannel(ctx, SignalPause)
 	resume := workflow.GetSignalChannel(ctx, SignalResume)
 	seen := map[string]bool{}
+	// woke says whether the wait between cycles is over; a repeated sync-now (the same
+	// webhook delivered twice) does not end it.
+	var woke bool
 	onSyncNow := func(c workflow.ReceiveChannel, more bool) {
 		var s SyncNow
 		c.Receive(ctx, &s)
@@ -106,6 +111,7 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 		if s.StopWhenCaughtUp {
 			stopWhenCaughtUp = true
 		}
+		woke = true
 	}
 
 	planCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -123,6 +129,7 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 	for st.Cycle = 0; st.Cycle < in.CyclesPerRun; st.Cycle++ {
 		interval := time.Minute
 		if !st.Paused {
+			st.Running = true
 			var plan Plan
 			err := workflow.ExecuteActivity(planCtx, a.PlanMall, in.Mall).Get(ctx, &plan)
 			if err != nil {
@@ -153,6 +160,7 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 					}
 				}
 				st.TotalCycles++
+				st.Running = false
 				if allCaughtUp && stopWhenCaughtUp {
 					// Requests that arrived during this cycle were served by it.
 					for syncNow.ReceiveAsync(nil) {
@@ -165,15 +173,18 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 				}
 			}
 		}
+		st.Running = false
 		st.NextRunAt = workflow.Now(ctx).Add(interval)
 		timerCtx, cancelTimer := workflow.WithCancel(ctx)
 		timer := workflow.NewTimer(timerCtx, interval)
 		sel := workflow.NewSelector(ctx)
-		sel.AddFuture(timer, func(workflow.Future) {})
+		sel.AddFuture(timer, func(workflow.Future) { woke = true })
 		sel.AddReceive(syncNow, onSyncNow)
-		sel.AddReceive(pause, func(c workflow.ReceiveChannel, more bool) { c.Receive(ctx, nil); st.Paused = true })
-		sel.AddReceive(resume, func(c workflow.ReceiveChannel, more bool) { c.Receive(ctx, nil); st.Paused = false })
-		sel.Select(ctx)
+		sel.AddReceive(pause, func(c workflow.ReceiveChannel, more bool) { c.Receive(ctx, nil); st.Paused = true; woke = true })
+		sel.AddReceive(resume, func(c workflow.ReceiveChannel, more bool) { c.Receive(ctx, nil); st.Paused = false; woke = true })
+		for woke = false; !woke; {
+			sel.Select(ctx)
+		}
 		cancelTimer()
 	}
 	// Take the signals that arrived meanwhile into the next run's state.

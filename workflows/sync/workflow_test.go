@@ -70,6 +70,48 @@ func TestMallSyncPollsNewDataEachInterval(t *testing.T) {
 	}
 }
 
+// A webhook delivered twice carries the same event id: the second wakes no cycle.
+func TestMallSyncIgnoresRepeatedSyncNow(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
+	env.RegisterActivity(newActivities(store, conn))
+	cycles := func() int {
+		v, err := env.QueryWorkflow(QueryStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var st Status
+		if err := v.Get(&st); err != nil {
+			t.Fatal(err)
+		}
+		if st.Running {
+			t.Errorf("status says a cycle runs while the workflow waits: %+v", st)
+		}
+		return st.TotalCycles
+	}
+	// The interval is 5 minutes: every cycle before it comes from a signal.
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: "hook-1"}) }, time.Minute)
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: "hook-1"}) }, 2*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if n := cycles(); n != 2 {
+			t.Errorf("cycles after one webhook delivered twice = %d, want 2", n)
+		}
+		env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: "hook-2"})
+	}, 3*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if n := cycles(); n != 3 {
+			t.Errorf("cycles after a new webhook = %d, want 3", n)
+		}
+		env.SignalWorkflow(SignalSyncNow, SyncNow{StopWhenCaughtUp: true})
+	}, 4*time.Minute)
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMallSyncPauseResumeAndStatus(t *testing.T) {
 	t.Parallel()
 	var s testsuite.WorkflowTestSuite
