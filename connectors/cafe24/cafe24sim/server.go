@@ -88,6 +88,7 @@ type Server struct {
 	bucket  bucket
 	auth    *authState
 	usage   usage
+	hooks   webhooks
 	calls   atomic.Int64
 	reuses  atomic.Int64
 	bufPool sync.Pool // *[]byte response buffers
