@@ -18,6 +18,7 @@ const usage = `mallsync keeps one current copy of every order from every mall.
 Usage:
   mallsync dev [flags]              simulator + Temporal dev server + worker + Postgres, synced (make demo)
   mallsync worker [flags]           a worker for a Temporal cluster
+  mallsync serve [flags]            HTTP endpoints: platform webhooks (POST /webhooks/cafe24), /healthz
   mallsync migrate up|down|status   database schema
   mallsync mall validate FILE...    check mall files (errors as file:line:col)
   mallsync mall apply FILE...       store malls (and start their sync with --temporal)
@@ -43,6 +44,8 @@ func Run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runDev(ctx, rest, getenv, stdout, stderr)
 	case "worker":
 		return runWorker(ctx, rest, getenv, stdout, stderr)
+	case "serve":
+		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "mall":

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+
+	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/postgres"
+	syncwf "github.com/mallsync/mallsync/workflows/sync"
+)
+
+// runServe serves mallsync's HTTP endpoints: today the platforms' webhooks and a health check.
+func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address host:port")
+	temporalAddr := fs.String("temporal", "127.0.0.1:7233", "Temporal frontend host:port")
+	namespace := fs.String("namespace", "default", "Temporal namespace")
+	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	logger := newLogger(stderr, *logLevel)
+	box, _, err := secretBox(getenv, "")
+	if err != nil {
+		return err
+	}
+	db, err := postgres.Open(ctx, databaseURL(getenv))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := newStores(db, box)
+	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace, Logger: tlog.NewStructuredLogger(logger)})
+	if err != nil {
+		return fmt.Errorf("connecting to temporal at %s: %w", *temporalAddr, err)
+	}
+	defer c.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", *addr, err)
+	}
+	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24)\n", ln.Addr())
+	return serveHTTP(ctx, ln, newServeMux(s, syncwf.Signaler{Client: c}, logger))
+}
+
+// newServeMux routes mallsync's HTTP endpoints.
+func newServeMux(s stores, signal cafe24.Signaler, logger *slog.Logger) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.Handle("/webhooks/cafe24", &cafe24.WebhookHandler{Malls: s.malls, Credentials: s.creds, Signal: signal, Logger: logger})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	return mux
+}
+
+// serveHTTP serves h on ln until ctx is done, then shuts down gracefully.
+func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serving: %w", err)
+	}
+	return nil
+}

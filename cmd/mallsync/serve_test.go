@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/mappings"
+	"github.com/mallsync/mallsync/postgres/pgtest"
+	"github.com/mallsync/mallsync/secret"
+)
+
+// recordingSignaler remembers the malls it was asked to sync.
+type recordingSignaler struct{ malls []mallsync.MallKey }
+
+func (r *recordingSignaler) SyncNow(_ context.Context, mall mallsync.MallKey, _ string) error {
+	r.malls = append(r.malls, mall)
+	return nil
+}
+
+func TestServeMuxRoutes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k, _ := secret.NewKey()
+	key, _ := secret.ParseKey(k)
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStores(pgtest.DB(t), box)
+	demo, err := mappings.DemoMalls(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mall := demo[0]
+	if err := s.malls.PutMall(ctx, mall); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.creds.PutCredential(ctx, mallsync.Credential{Ref: mall.CredentialsRef,
+		Client: mallsync.AppClient{ClientID: "c", ClientSecret: "s", WebhookKey: "the-key"}}); err != nil {
+		t.Fatal(err)
+	}
+	sig := &recordingSignaler{}
+	srv := httptest.NewServer(newServeMux(s, sig, nil))
+	t.Cleanup(srv.Close)
+
+	hook := `{"event_no":90025,"resource":{"mall_id":"` + mall.Account.MallID + `","event_shop_no":"1","order_id":"20261101-0000001"}}`
+	tests := []struct {
+		name, method, path, key, body string
+		want                          int
+		signalled                     int
+	}{
+		{"health", http.MethodGet, "/healthz", "", "", http.StatusOK, 0},
+		{"webhook without key", http.MethodPost, "/webhooks/cafe24", "", hook, http.StatusForbidden, 0},
+		{"webhook with a wrong key", http.MethodPost, "/webhooks/cafe24", "the-kez", hook, http.StatusForbidden, 0},
+		{"webhook not an envelope", http.MethodPost, "/webhooks/cafe24", "the-key", `{"hello":1}`, http.StatusBadRequest, 0},
+		{"webhook by GET", http.MethodGet, "/webhooks/cafe24", "the-key", "", http.StatusMethodNotAllowed, 0},
+		{"webhook", http.MethodPost, "/webhooks/cafe24", "the-key", hook, http.StatusOK, 1},
+		{"unknown path", http.MethodGet, "/nothing", "", "", http.StatusNotFound, 1},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequestWithContext(ctx, tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+		if tt.key != "" {
+			req.Header.Set("X-API-Key", tt.key)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want || len(sig.malls) != tt.signalled {
+			t.Errorf("%s: status %d, %d signals; want %d, %d", tt.name, resp.StatusCode, len(sig.malls), tt.want, tt.signalled)
+		}
+	}
+	if len(sig.malls) == 1 && sig.malls[0] != mall.Key {
+		t.Errorf("signalled %v, want %s", sig.malls, mall.Key)
+	}
+}
