@@ -98,7 +98,7 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 // startWorker starts a fresh worker with its own connector registry, as a new process would.
 func (b *bundle) startWorker() {
 	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
-		Now: b.sim.Clock().Now, OpenClaims: b.sync})
+		Now: b.sim.Clock().Now, OpenClaims: b.sync, Backoff429: 50 * time.Millisecond, RetryWaitMin: 20 * time.Millisecond})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
 	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now, Catalog: b.sync}})
@@ -164,17 +164,36 @@ func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	if d := truth.DiffClaims(cafe24sim.StoredClaimsOf(claims)); d.Mismatches() != 0 {
-		b.t.Fatalf("%s: %d claims differ from the truth's %d (missing %d, extra %d, differing %d): %v",
-			when, d.Mismatches(), len(truth.Claims), d.Missing, d.Extra, d.Differing, d.Examples)
-	}
 	ships, err := b.sync.Shipments(ctx, b.mall.Key)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	if d := truth.DiffShipments(cafe24sim.StoredShipmentsOf(ships)); d.Mismatches() != 0 {
-		b.t.Fatalf("%s: %d shipments differ from the truth's %d (missing %d, extra %d, differing %d): %v",
-			when, d.Mismatches(), len(truth.Shipments), d.Missing, d.Extra, d.Differing, d.Examples)
+	refunds, err := b.sync.Refunds(ctx, b.mall.Key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	figures, err := b.sync.Stock(ctx, b.mall.Key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	stock := make([]cafe24sim.StoredStock, len(figures))
+	for i, f := range figures {
+		stock[i] = cafe24sim.StoredStock{VariantCode: f.VariantCode, Quantity: f.Quantity}
+	}
+	for _, c := range []struct {
+		what  string
+		truth int
+		d     cafe24sim.Diff
+	}{
+		{"claims", len(truth.Claims), truth.DiffClaims(cafe24sim.StoredClaimsOf(claims))},
+		{"shipments", len(truth.Shipments), truth.DiffShipments(cafe24sim.StoredShipmentsOf(ships))},
+		{"refunds", len(truth.Refunds), truth.DiffRefunds(refunds)},
+		{"stock figures", len(truth.Stock), truth.DiffStock(stock)},
+	} {
+		if c.d.Mismatches() != 0 {
+			b.t.Fatalf("%s: %d %s differ from the truth's %d (missing %d, extra %d, differing %d): %v",
+				when, c.d.Mismatches(), c.what, c.truth, c.d.Missing, c.d.Extra, c.d.Differing, c.d.Examples)
+		}
 	}
 	if n := b.sim.RefreshReuses(); n != 0 {
 		b.t.Fatalf("%s: a refresh token was presented twice (%d reuses)", when, n)
