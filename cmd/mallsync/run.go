@@ -23,6 +23,8 @@ Usage:
   mallsync mall validate FILE...    check mall files (errors as file:line:col)
   mallsync mall apply FILE...       store malls (and start their sync with --temporal)
   mallsync mall list                list stored malls
+  mallsync preview --resource R FILE  map a saved Cafe24 response (orders, cancellation, return,
+                                    exchange, shipments, inventory) to unified records as JSON
   mallsync sim cafe24 [flags]       run the Cafe24 simulator alone
 
 Environment:
@@ -44,6 +46,8 @@ func Run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runDev(ctx, rest, getenv, stdout, stderr)
 	case "worker":
 		return runWorker(ctx, rest, getenv, stdout, stderr)
+	case "preview":
+		return runPreview(rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, rest, getenv, stdout, stderr)
 	case "migrate":

@@ -231,4 +231,4 @@ func mapShipments(o *orderJSON, order *mallsync.Order, claims []mallsync.Claim) 
 }
 
 // errNoItems is the reason for an order without items.
-var errNoItems = errors.New("order has no items")
+var errNoItems = errors.New("order has no items (the API gives them with embed=items)")

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/mappings"
+)
+
+// maxPreviewFile caps the file preview reads: a saved page of 1,000 orders is a few MB.
+const maxPreviewFile = 64 << 20
+
+// runPreview maps a saved API response to unified records and prints them as JSON on stdout;
+// each record that does not map is named with its reason on stderr, and the command fails.
+func runPreview(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("preview", stderr)
+	platform := fs.String("platform", string(mallsync.PlatformCafe24), "platform whose response FILE is: cafe24")
+	resource := fs.String("resource", "orders", "what FILE is: "+strings.Join(cafe24.PreviewResources, ", "))
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("preview: expected one FILE (a saved API response; - for stdin)")
+	}
+	if mallsync.Platform(*platform) != mallsync.PlatformCafe24 {
+		return fmt.Errorf("preview: platform %q is not built yet; cafe24 is", *platform)
+	}
+	file := fs.Arg(0)
+	body, err := readPreviewFile(file)
+	if err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	statuses, err := mappings.StatusMap(mallsync.PlatformCafe24)
+	if err != nil {
+		return err
+	}
+	p, err := cafe24.PreviewResponse(*resource, body, statuses)
+	if err != nil {
+		return fmt.Errorf("%s: %s", file, mallsync.ErrorMessage(err))
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(p); err != nil {
+		return fmt.Errorf("preview: writing: %w", err)
+	}
+	for _, e := range p.Errors {
+		fmt.Fprintf(stderr, "%s: %s: %s\n", file, e.Record, e.Reason)
+	}
+	if len(p.Errors) > 0 {
+		return fmt.Errorf("%d of %d records in %s do not map", len(p.Errors), p.Records(), file)
+	}
+	return nil
+}
+
+func readPreviewFile(name string) ([]byte, error) {
+	var r io.Reader = os.Stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxPreviewFile+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", name, err)
+	}
+	if len(b) > maxPreviewFile {
+		return nil, fmt.Errorf("%s is larger than %d MiB", name, maxPreviewFile>>20)
+	}
+	return b, nil
+}
