@@ -34,7 +34,9 @@ func TestWebhooksWakeTheSync(t *testing.T) {
 		syncwf.WorkflowName, syncwf.Input{Mall: b.mall.Key}); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = b.tc.TerminateWorkflow(context.Background(), syncwf.WorkflowID(b.mall.Key), "", "test over") })
+	t.Cleanup(func() {
+		_ = b.tc.TerminateWorkflow(context.Background(), syncwf.WorkflowID(b.mall.Key), "", "test over")
+	})
 	first := b.waitIdle(ctx, 0)
 	b.requireEqualToTruth(ctx, "after the first cycle")
 

@@ -38,10 +38,10 @@ func TestPreviewReferenceExamples(t *testing.T) {
 		{file: "orders_claims.json", resource: "orders", wantRecords: 20,
 			wantErrors: []string{`claim R20250704-0000005: return claim R20250704-0000005 names item "20250701-0000106-09", which the order does not have`},
 			check: func(t *testing.T, p Preview) {
-			if len(p.Orders) == 0 || len(p.Claims) == 0 || len(p.Shipments) == 0 || p.Orders[0].Raw != nil {
-				t.Errorf("orders %d, claims %d, shipments %d (raw left out: %v)", len(p.Orders), len(p.Claims), len(p.Shipments), p.Orders[0].Raw == nil)
-			}
-		}},
+				if len(p.Orders) == 0 || len(p.Claims) == 0 || len(p.Shipments) == 0 || p.Orders[0].Raw != nil {
+					t.Errorf("orders %d, claims %d, shipments %d (raw left out: %v)", len(p.Orders), len(p.Claims), len(p.Shipments), p.Orders[0].Raw == nil)
+				}
+			}},
 		{file: "reference/cancellation.json", resource: "cancellation", wantRecords: 1,
 			wantErrors: []string{`cancellation C20190610-0000001: cancel claim C20190610-0000001 has no status: no status field, not withdrawn, and none of its items is in a C… status of this claim (item 20190607-0000018-01 is N40 under claim "C20190107-0000001")`}},
 		{file: "reference/return.json", resource: "return", wantRecords: 1,
