@@ -19,7 +19,7 @@ import (
 
 func runMall(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("mall: expected validate, apply or list")
+		return errors.New("mall: expected validate, apply, list or connect")
 	}
 	switch args[0] {
 	case "validate":
@@ -28,8 +28,10 @@ func runMall(ctx context.Context, args []string, getenv env, stdout, stderr io.W
 		return mallApply(ctx, args[1:], getenv, stdout, stderr)
 	case "list":
 		return mallList(ctx, args[1:], getenv, stdout, stderr)
+	case "connect":
+		return mallConnect(ctx, args[1:], getenv, stdout, stderr)
 	}
-	return fmt.Errorf("mall: unknown subcommand %q; expected validate, apply or list", args[0])
+	return fmt.Errorf("mall: unknown subcommand %q; expected validate, apply, list or connect", args[0])
 }
 
 // loadMalls parses every file and reports every problem of every file before failing.

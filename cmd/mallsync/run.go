@@ -23,6 +23,7 @@ Usage:
   mallsync mall validate FILE...    check mall files (errors as file:line:col)
   mallsync mall apply FILE...       store malls (and start their sync with --temporal)
   mallsync mall list                list stored malls
+  mallsync mall connect KEY         authorize a Cafe24 mall (prints the URL; serve finishes it)
   mallsync preview --resource R FILE  map a saved Cafe24 response (orders, cancellation, return,
                                     exchange, shipments, inventory) to unified records as JSON
   mallsync sim cafe24 [flags]       run the Cafe24 simulator alone
@@ -30,6 +31,8 @@ Usage:
 Environment:
   DATABASE_URL          Postgres (default postgres://postgres@127.0.0.1:5432/mallsync?sslmode=disable)
   MALLSYNC_SECRET_KEY   32-byte base64 key sealing credentials (dev makes one in its data directory)
+  CAFE24_CLIENT_ID, CAFE24_CLIENT_SECRET, CAFE24_WEBHOOK_KEY
+                        the Cafe24 app's credentials, read by mall connect
 
 Run 'mallsync COMMAND -h' for a command's flags.
 `

@@ -18,7 +18,11 @@ import (
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
-// runServe serves mallsync's HTTP endpoints: today the platforms' webhooks and a health check.
+// callbackPath is where Cafe24 sends the operator back with the authorization code.
+const callbackPath = "/oauth/cafe24/callback"
+
+// runServe serves mallsync's HTTP endpoints: the platforms' webhooks, the OAuth callback
+// that finishes `mall connect`, and a health check.
 func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address host:port")
@@ -48,7 +52,7 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
-	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24)\n", ln.Addr())
+	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s)\n", ln.Addr(), callbackPath)
 	return serveHTTP(ctx, ln, newServeMux(s, syncwf.Signaler{Client: c}, logger))
 }
 
@@ -56,6 +60,7 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 func newServeMux(s stores, signal cafe24.Signaler, logger *slog.Logger) *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.Handle("/webhooks/cafe24", &cafe24.WebhookHandler{Malls: s.malls, Credentials: s.creds, Signal: signal, Logger: logger})
+	mux.Handle(callbackPath, &cafe24.Onboarding{Malls: s.malls, Credentials: s.creds, States: s.states, Logger: logger})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		_, _ = io.WriteString(w, "ok\n")

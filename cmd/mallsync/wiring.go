@@ -22,14 +22,16 @@ import (
 
 // stores are the postgres stores a process uses.
 type stores struct {
-	malls *postgres.MallStore
-	sync  *postgres.SyncStore
-	creds *postgres.CredentialStore
+	malls  *postgres.MallStore
+	sync   *postgres.SyncStore
+	creds  *postgres.CredentialStore
+	states *postgres.OAuthStateStore
 }
 
 func newStores(db *sqlx.DB, box *secret.Box) stores {
 	malls := postgres.NewMallStore(db)
-	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box)}
+	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box),
+		states: postgres.NewOAuthStateStore(db, malls)}
 }
 
 // newRegistry knows every platform connector built so far.
