@@ -32,10 +32,14 @@
 //     The pass ending is what "caught up" means; the next Fetch with a later now starts a new
 //     pass.
 //
-// Refunds are their own stream (GET /refunds by refund date); products, variants with their
-// stock, and suppliers are read whole each pass (stock moves without any date). Webhooks are
-// hints: the webhook receiver signals the mall's sync to run a pass now, and nothing is
-// trusted from their bodies.
+// Refunds are their own stream (refunds.go): GET /refunds by accepted_refund_date (new
+// refunds) and then refund_date (payouts), each from its mark minus the lookback, in windows
+// as above. Products with their variants and stock figures, and suppliers, are read whole
+// (catalog.go), at most every RescanEvery: stock moves without any date, and a full read of
+// a few hundred products costs a few calls. The connector lists suppliers and products before
+// orders (Streams), so that the ownership of new lines can use their trading and shipping
+// types. Webhooks are hints: they may only make the mall's sync run a pass sooner, and
+// nothing is trusted from their bodies.
 //
 // A list that shifts while it is paged (orders inserted before the offset) starts the next
 // page with rows already read: the cursor keeps the last order_id read, those leading rows
