@@ -450,6 +450,9 @@ func (v *view) appendTime(b []byte, it *item, s itemState, k evKind) []byte {
 
 // appendTrackingNo appends the tracking number of the item's forward parcel.
 func (v *view) appendTrackingNo(b []byte, oi uint32, it *item) []byte {
+	if inv, ok := v.d.invoices[invoiceKey(oi, it.ship)]; ok {
+		return appendTrusted(b, inv.trackingNo)
+	}
 	th := mix(v.d.seed ^ uint64(oi)<<8 ^ uint64(it.ship) ^ 0x7ac4)
 	b = append(b, `"6`...)
 	b = appendPad(b, int64(th%100_000_000_000), 11)
@@ -551,7 +554,7 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 		b = append(b, `,"shipping_code":`...)
 		b = v.appendShippingCode(b, oi, it.ship)
 		b = append(b, `,"shipping_company_code":"`...)
-		b = append(b, carriers[it.carrier].code...)
+		b = append(b, v.carrierCode(oi, it)...)
 		b = append(b, '"')
 	} else {
 		b = append(b, `,"tracking_no":null,"shipping_code":null,"shipping_company_code":null`...)

@@ -86,7 +86,8 @@ const (
 	claimExchange
 )
 
-// dataset is everything New generates; read only afterwards.
+// dataset is everything New generates. Only the write endpoints change it afterwards, under
+// Server.mu (see writes.go).
 type dataset struct {
 	seed     uint64
 	base     int64 // unix seconds of time offset 0 (Options.Start)
@@ -104,6 +105,9 @@ type dataset struct {
 	refunds []refund
 	// stock is every variant's stock over time (see stock.go).
 	stock stockLedger
+	// invoices are the tracking numbers sellers registered (POST /shipments), by order<<8 |
+	// shipment number; they replace the generated ones (see writes.go).
+	invoices map[uint64]invoice
 }
 
 // mix is the splitmix64 finalizer: a fast, well-spread hash for deriving values that need no

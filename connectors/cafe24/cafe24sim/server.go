@@ -81,14 +81,16 @@ func (o Options) withDefaults() Options {
 // Server is a simulated Cafe24 mall: its orders, its OAuth app and its Admin API. It is safe
 // for concurrent use.
 type Server struct {
-	opts    Options
-	clock   *Clock
-	d       *dataset
-	faults  *faultSource
-	bucket  bucket
-	auth    *authState
-	usage   usage
-	hooks   webhooks
+	opts   Options
+	clock  *Clock
+	d      *dataset
+	faults *faultSource
+	bucket bucket
+	auth   *authState
+	usage  usage
+	hooks  webhooks
+	// mu guards the data set: requests that read share it, writes (writes.go) hold it alone.
+	mu      sync.RWMutex
 	calls   atomic.Int64
 	reuses  atomic.Int64
 	bufPool sync.Pool // *[]byte response buffers
@@ -192,7 +194,7 @@ func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 		s.envelope(w, http.StatusNotFound, "No API found for "+r.URL.Path)
 		return
 	}
-	if status, msg := s.bearer(r, scopeFor(r.URL.Path[len(prefix):])); status == http.StatusUnauthorized {
+	if status, msg := s.bearer(r, scopeFor(r.Method, r.URL.Path[len(prefix):])); status == http.StatusUnauthorized {
 		if !s.opts.NoLimits {
 			s.setLimit(w, s.bucket.peek())
 		}
@@ -317,8 +319,10 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, out io.Write
 }
 
 // scopeFor is the scope a read of the admin resource at path needs.
-func scopeFor(path string) string {
+func scopeFor(method, path string) string {
 	switch {
+	case method != http.MethodGet:
+		return "mall.write_order"
 	case strings.HasPrefix(path, "products"):
 		return "mall.read_product"
 	case strings.HasPrefix(path, "suppliers"):
@@ -329,7 +333,15 @@ func scopeFor(path string) string {
 
 // route answers the admin resource at path (below /api/v2/admin/) into b.
 func (s *Server) route(b []byte, r *http.Request, path string, fd faultDraw) (int, []byte) {
-	if r.Method != http.MethodGet {
+	switch r.Method {
+	case http.MethodGet:
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+	case http.MethodPost, http.MethodPut:
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.write(b, r, path)
+	default:
 		return http.StatusMethodNotAllowed, appendEnvelope(b, http.StatusMethodNotAllowed, "Method "+r.Method+" is not allowed")
 	}
 	parts := strings.Split(path, "/")

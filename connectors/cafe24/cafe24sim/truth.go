@@ -87,7 +87,7 @@ func (v *view) addForward(ships []TruthShipment, from int, oi uint32, it *item, 
 			return ships
 		}
 	}
-	return append(ships, TruthShipment{ID: id, OrderID: orderID, Kind: "forward", CarrierCode: carriers[it.carrier].code,
+	return append(ships, TruthShipment{ID: id, OrderID: orderID, Kind: "forward", CarrierCode: v.carrierCode(oi, it),
 		TrackingNo: unquote(v.appendTrackingNo(nil, oi, it)), ItemCodes: []string{itemCode}})
 }
 
@@ -119,6 +119,8 @@ func (t Truth) ByStatus() map[string]int {
 
 // Truth returns the ground truth as of the clock.
 func (s *Server) Truth() Truth {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	v := s.view()
 	d := v.d
 	t := Truth{At: s.clock.Now()}

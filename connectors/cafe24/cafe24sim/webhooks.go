@@ -131,7 +131,9 @@ func (s *Server) DeliverWebhooks(ctx context.Context) (int, error) {
 	s.hooks.last = to
 	s.hooks.mu.Unlock()
 
+	s.mu.RLock()
 	pending := s.d.pendingHooks(from, to)
+	s.mu.RUnlock()
 	nos := make([]int, 0, len(pending))
 	for no := range pending {
 		nos = append(nos, no)

@@ -1,0 +1,446 @@
+package cafe24sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Write endpoints. A seller's write changes the data set from the clock's now on: the item's
+// event moves to now (and index entries with it), events of the same step that were still to
+// come are dropped, and what follows is shifted or planned so that the item's life stays in
+// order. Reads, webhooks and the ground truth see the change like any generated event. Writes
+// hold Server.mu exclusively; reads share it.
+//
+//	POST /shipments            register invoices (≤100): items N10/N20 → N30 ("shipping") or
+//	                           invoice only ("standby"); a new shipping_code per request
+//	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
+//	POST /return               accept return requests (≤100): R00 → R10 ("accepted")
+//	PUT  /return               (≤10) pickup_completed "T" → R20, status "returned" → R40,
+//	                           undone "T" → back to order_status_before_cs
+//	PUT  /returnrequests       reject return requests (≤100, undone "T"): R00 → R11
+//	POST /exchange             accept exchange requests (≤100): E00 → E10
+//	PUT  /exchange             (≤10) pickup_completed "T" → E31, status "exchanged" → E40, undone "T"
+//	PUT  /exchangerequests     reject exchange requests (≤100): E00 → E11
+//
+// One request gets its own status (201/200, or the error's); several get 201/200 when all
+// succeeded and 207 otherwise, each element either the resource or {"status":4xx,
+// "message":…} beside the order_id. Asking for a state the item is already in is 409
+// ("identical update"), so a write repeated after a lost answer is told apart from a refusal.
+// Not simulated (422 says so): creating seller-side claims for items without a request,
+// withdrawing or rejecting cancellations, PUT /shipments.
+
+// invoice is a tracking number a seller registered for one parcel.
+type invoice struct {
+	trackingNo, carrier string
+}
+
+func invoiceKey(oi uint32, ship uint8) uint64 { return uint64(oi)<<8 | uint64(ship) }
+
+// carrierCode is the shipping_company_code of the item's forward parcel.
+func (v *view) carrierCode(oi uint32, it *item) string {
+	if inv, ok := v.d.invoices[invoiceKey(oi, it.ship)]; ok {
+		return inv.carrier
+	}
+	return carriers[it.carrier].code
+}
+
+// setEvent moves item ii's event k to t (never removes it), keeping index[k] sorted.
+func (d *dataset) setEvent(ii uint32, k evKind, t int32) {
+	old := d.items[ii].ev[k-evPlaced]
+	if old == t {
+		return
+	}
+	idx := d.index[k]
+	if old != never {
+		if i, ok := slices.BinarySearch(idx, uint64(old)<<32|uint64(ii)); ok {
+			idx = slices.Delete(idx, i, i+1)
+		}
+	}
+	if t != never {
+		e := uint64(t)<<32 | uint64(ii)
+		i, _ := slices.BinarySearch(idx, e)
+		idx = slices.Insert(idx, i, e)
+	}
+	d.index[k] = idx
+	d.items[ii].ev[k-evPlaced] = t
+}
+
+// clearAfter removes item ii's events of kinds ks that are still to come after now.
+func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
+	for _, k := range ks {
+		if t := d.items[ii].ev[k-evPlaced]; t != never && t > now {
+			d.setEvent(ii, k, never)
+		}
+	}
+}
+
+// writeLimits is how many requests one call of each write endpoint takes.
+var writeLimits = map[string]int{
+	"POST shipments": 100, "POST cancellation": 100, "POST return": 100, "PUT return": 10,
+	"PUT returnrequests": 100, "POST exchange": 100, "PUT exchange": 10, "PUT exchangerequests": 100,
+}
+
+// writeRequest is one element of a write body's requests, every endpoint's fields together.
+type writeRequest struct {
+	OrderID             string   `json:"order_id"`
+	ClaimCode           string   `json:"claim_code"`
+	Status              string   `json:"status"`
+	TrackingNo          string   `json:"tracking_no"`
+	ShippingCompanyCode string   `json:"shipping_company_code"`
+	OrderItemCode       []string `json:"order_item_code"`
+	PickupCompleted     string   `json:"pickup_completed"`
+	Undone              string   `json:"undone"`
+	RejectReason        string   `json:"reject_reason"`
+	Items               []struct {
+		OrderItemCode string `json:"order_item_code"`
+	} `json:"items"`
+}
+
+// writeError is why one request was refused.
+type writeError struct {
+	status int
+	msg    string
+}
+
+func refuse(status int, format string, args ...any) *writeError {
+	return &writeError{status, fmt.Sprintf(format, args...)}
+}
+
+var trackingNoPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
+
+// write serves the write endpoints. The caller holds s.mu exclusively.
+func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
+	endpoint := r.Method + " " + path
+	limit, ok := writeLimits[endpoint]
+	if !ok {
+		switch endpoint {
+		case "PUT cancellation", "PUT cancellationrequests", "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
+			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, endpoint+" is not simulated")
+		}
+		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+endpoint)
+	}
+	var body struct {
+		ShopNo   int             `json:"shop_no"`
+		Requests json.RawMessage `json:"requests"`
+	}
+	var reqs []json.RawMessage
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&body); err != nil || json.Unmarshal(body.Requests, &reqs) != nil {
+		return http.StatusBadRequest, appendEnvelope(b, http.StatusBadRequest, "The body must be JSON with a requests array.")
+	}
+	if body.ShopNo > 1 {
+		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "shop_no does not exist")
+	}
+	if len(reqs) == 0 || len(reqs) > limit {
+		return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, fmt.Sprintf("requests: between 1 and %d per call", limit))
+	}
+	key := strings.TrimSuffix(path, "s")
+	if path == "shipments" || path == "returnrequests" || path == "exchangerequests" {
+		key = path
+	}
+	v := newView(s.d, s.clock.Now().Unix(), Faults{}) // a seller acts on the true state, not a late list
+	now := int32(v.now)
+	results := make([]any, len(reqs))
+	failed := 0
+	var one *writeError
+	for i, raw := range reqs {
+		var req writeRequest
+		var res map[string]any
+		var werr *writeError
+		if err := json.Unmarshal(raw, &req); err != nil {
+			werr = refuse(http.StatusBadRequest, "request %d is not an object of this endpoint", i+1)
+		} else {
+			res, werr = s.writeOne(&v, endpoint, &req, now)
+		}
+		if werr != nil {
+			failed++
+			one = werr
+			results[i] = map[string]any{"shop_no": 1, "order_id": req.OrderID, "status": werr.status, "message": werr.msg}
+			continue
+		}
+		res["shop_no"] = 1
+		results[i] = res
+	}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		status = http.StatusCreated
+	}
+	switch {
+	case len(reqs) == 1 && failed == 1:
+		return one.status, appendEnvelope(b, one.status, one.msg)
+	case failed > 0:
+		status = http.StatusMultiStatus
+	}
+	out, err := json.Marshal(map[string]any{key: results})
+	if err != nil {
+		return http.StatusInternalServerError, appendEnvelope(b, http.StatusInternalServerError, "encoding the answer")
+	}
+	return status, append(b, out...)
+}
+
+// writeOne applies one request of endpoint.
+func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32) (map[string]any, *writeError) {
+	d := v.d
+	ref, ok := parseOrderID(req.OrderID)
+	if !ok {
+		return nil, refuse(http.StatusUnprocessableEntity, "order_id %q is not an order number", req.OrderID)
+	}
+	oi, ok := d.orderByID(ref.day, ref.seq)
+	if !ok || !v.orderShown(oi) {
+		return nil, refuse(http.StatusNotFound, "order %s does not exist", req.OrderID)
+	}
+	o := &d.orders[oi]
+	paid := v.paidShown(oi)
+	codes := req.OrderItemCode
+	for _, it := range req.Items {
+		codes = append(codes, it.OrderItemCode)
+	}
+	var items []uint32
+	switch {
+	case req.ClaimCode != "":
+		for j := o.first; j < o.first+uint32(o.n); j++ {
+			if it := &d.items[j]; hasClaim(it, v.state(j, paid)) && unquote(v.appendClaimCode(nil, it)) == req.ClaimCode {
+				items = append(items, j)
+			}
+		}
+		if len(items) == 0 {
+			return nil, refuse(http.StatusNotFound, "order %s has no claim %s", req.OrderID, req.ClaimCode)
+		}
+	case len(codes) > 0:
+		for _, c := range codes {
+			n, ok := strings.CutPrefix(c, req.OrderID+"-")
+			var k int
+			if ok {
+				_, err := fmt.Sscanf(n, "%02d", &k)
+				ok = err == nil && len(n) == 2 && k >= 1 && k <= int(o.n)
+			}
+			if !ok {
+				return nil, refuse(http.StatusUnprocessableEntity, "order_item_code %q is not an item of order %s", c, req.OrderID)
+			}
+			items = append(items, o.first+uint32(k-1))
+		}
+	case endpoint == "POST shipments":
+		for j := o.first; j < o.first+uint32(o.n); j++ {
+			if st := v.state(j, paid).status; st == stN10 || st == stN20 {
+				items = append(items, j)
+			}
+		}
+		if len(items) == 0 {
+			return nil, refuse(http.StatusUnprocessableEntity, "order %s has no item to ship", req.OrderID)
+		}
+	default:
+		return nil, refuse(http.StatusUnprocessableEntity, "items or claim_code is required")
+	}
+	itemCodes := make([]string, len(items))
+	for i, j := range items {
+		itemCodes[i] = fmt.Sprintf("%s-%02d", req.OrderID, j-o.first+1)
+	}
+	res := map[string]any{"order_id": req.OrderID}
+	var werr *writeError
+	switch endpoint {
+	case "POST shipments":
+		werr = s.ship(v, oi, items, itemCodes, req, now, paid)
+		if werr == nil {
+			res["shipping_code"] = unquote(v.appendShippingCode(nil, oi, d.items[items[0]].ship))
+			res["status"], res["tracking_no"], res["shipping_company_code"], res["order_item_code"] = req.Status, req.TrackingNo, req.ShippingCompanyCode, itemCodes
+		}
+		return res, werr
+	case "POST cancellation":
+		if req.Status != "canceled" {
+			return nil, refuse(http.StatusUnprocessableEntity, "status %q is not simulated: use canceled", req.Status)
+		}
+		werr = step(v, items, itemCodes, paid, now, claimCancel, map[uint8]bool{stC00: true}, map[uint8]bool{stC40: true},
+			"a cancellation request", func(j uint32) { d.setEvent(j, evCanceled, now) })
+	case "POST return", "POST exchange":
+		if req.Status != "accepted" {
+			return nil, refuse(http.StatusUnprocessableEntity, "status %q is not simulated: use accepted", req.Status)
+		}
+		kind, acc, open, done := claimReturn, evReturnAcc, stR00, map[uint8]bool{stR10: true, stR12: true, stR20: true, stR40: true}
+		if endpoint == "POST exchange" {
+			kind, acc, open, done = claimExchange, evExchangeAcc, stE00, map[uint8]bool{stE10: true, stE12: true, stE31: true, stE40: true}
+		}
+		werr = step(v, items, itemCodes, paid, now, kind, map[uint8]bool{open: true}, done, "a request",
+			func(j uint32) { d.setEvent(j, acc, now); d.clearAfter(j, now, evRejected) })
+	case "PUT returnrequests", "PUT exchangerequests":
+		if req.Undone != "T" {
+			return nil, refuse(http.StatusUnprocessableEntity, "undone must be T to reject a request")
+		}
+		kind, open, rejected := claimReturn, stR00, stR11
+		if endpoint == "PUT exchangerequests" {
+			kind, open, rejected = claimExchange, stE00, stE11
+		}
+		werr = step(v, items, itemCodes, paid, now, kind, map[uint8]bool{open: true}, map[uint8]bool{rejected: true}, "a request",
+			func(j uint32) {
+				d.setEvent(j, evRejected, now)
+				d.clearAfter(j, now, evReturnAcc, evExchangeAcc, evHeld, evPickedUp, evReturned, evExchanged, evUndone, evConfirmed)
+			})
+	case "PUT return", "PUT exchange":
+		werr = s.claimUpdate(v, endpoint == "PUT exchange", items, itemCodes, req, paid, now)
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	res["items"] = itemCodes
+	if req.ClaimCode != "" {
+		res["claim_code"] = req.ClaimCode
+	}
+	if req.Status != "" {
+		res["status"] = req.Status
+	}
+	return res, nil
+}
+
+// step checks that every item has a claim of kind in one of the from statuses (409 when all
+// are in a done status already) and applies do to each.
+func step(v *view, items []uint32, codes []string, paid bool, now int32, kind uint8, from, done map[uint8]bool, what string, do func(uint32)) *writeError {
+	already := 0
+	for i, j := range items {
+		st := v.state(j, paid).status
+		switch {
+		case v.d.items[j].claim == kind && done[st]:
+			already++
+		case v.d.items[j].claim != kind || !from[st]:
+			return refuse(http.StatusUnprocessableEntity, "item %s is %s: it has no %s in the state this asks for", codes[i], statusCodes[st], what)
+		}
+	}
+	if already == len(items) {
+		return refuse(http.StatusConflict, "identical update: the items are already there")
+	}
+	for _, j := range items {
+		if st := v.state(j, paid).status; !done[st] {
+			do(j)
+		}
+	}
+	return nil
+}
+
+// claimUpdate applies PUT /return or PUT /exchange to the items of one claim.
+func (s *Server) claimUpdate(v *view, exchange bool, items []uint32, codes []string, req *writeRequest, paid bool, now int32) *writeError {
+	d := v.d
+	kind, done := claimReturn, evReturned
+	open := map[uint8]bool{stR00: true, stR10: true, stR12: true, stR20: true}
+	inHand, finished, accepted := stR20, stR40, map[uint8]bool{stR10: true, stR12: true}
+	if exchange {
+		kind, done = claimExchange, evExchanged
+		open = map[uint8]bool{stE00: true, stE10: true, stE12: true, stE31: true}
+		inHand, finished, accepted = stE31, stE40, map[uint8]bool{stE10: true, stE12: true}
+	}
+	later := []evKind{evReturnAcc, evExchangeAcc, evHeld, evPickedUp, evReturned, evExchanged, evRejected, evUndone}
+	switch {
+	case req.Undone == "T":
+		for i, j := range items {
+			if s := v.state(j, paid); s.has(evUndone) {
+				return refuse(http.StatusConflict, "identical update: the claim of %s is already withdrawn", codes[i])
+			} else if d.items[j].claim != kind || !open[s.status] {
+				return refuse(http.StatusUnprocessableEntity, "item %s is %s: only an open claim can be withdrawn", codes[i], statusCodes[s.status])
+			}
+		}
+		for _, j := range items {
+			d.clearAfter(j, now, later...)
+			d.setEvent(j, evUndone, now)
+			if c := d.items[j].ev[evConfirmed-evPlaced]; c == never || c <= now {
+				d.setEvent(j, evConfirmed, now+3*86400) // the buyer keeps the item and confirms later
+			}
+		}
+		return nil
+	case req.Status == "returned" && !exchange, req.Status == "exchanged" && exchange:
+		from := map[uint8]bool{inHand: true}
+		for st := range accepted {
+			from[st] = true
+		}
+		return step(v, items, codes, paid, now, kind, from, map[uint8]bool{finished: true}, "an accepted claim", func(j uint32) {
+			if !v.state(j, paid).has(evPickedUp) {
+				d.setEvent(j, evPickedUp, now)
+			}
+			d.clearAfter(j, now, evHeld, evRejected, evUndone)
+			d.setEvent(j, done, now)
+		})
+	case req.PickupCompleted == "T" && (req.Status == "" || req.Status == "processing"):
+		return step(v, items, codes, paid, now, kind, accepted, map[uint8]bool{inHand: true, finished: true}, "an accepted claim", func(j uint32) {
+			d.clearAfter(j, now, evHeld)
+			d.setEvent(j, evPickedUp, now)
+		})
+	}
+	return refuse(http.StatusUnprocessableEntity, "nothing to do: give undone T, pickup_completed T or status %s", map[bool]string{false: "returned", true: "exchanged"}[exchange])
+}
+
+// ship registers an invoice for items: a new parcel (shipping_code) of the order. With status
+// shipping the items ship now; their delivery and what follows move later if they were due
+// before it. A cancellation that was still to come does not happen.
+func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *writeRequest, now int32, paid bool) *writeError {
+	d := v.d
+	if req.Status != "shipping" && req.Status != "standby" {
+		return refuse(http.StatusUnprocessableEntity, "status must be standby or shipping")
+	}
+	if !trackingNoPattern.MatchString(req.TrackingNo) {
+		return refuse(http.StatusUnprocessableEntity, "tracking_no: 1 to 40 letters, digits or dashes")
+	}
+	if len(req.ShippingCompanyCode) != 4 || strings.Trim(req.ShippingCompanyCode, "0123456789") != "" {
+		return refuse(http.StatusUnprocessableEntity, "shipping_company_code must be a 4-digit carrier code")
+	}
+	already := 0
+	for i, j := range items {
+		it := &d.items[j]
+		st := v.state(j, paid).status
+		if inv, ok := d.invoices[invoiceKey(oi, it.ship)]; ok && inv.trackingNo == req.TrackingNo && (st == stN30 || req.Status == "standby") {
+			already++
+			continue
+		}
+		if st != stN10 && st != stN20 {
+			return refuse(http.StatusUnprocessableEntity, "item %s is %s: only paid items not yet shipped can be", codes[i], statusCodes[st])
+		}
+	}
+	if already == len(items) {
+		return refuse(http.StatusConflict, "identical update: the items already carry invoice %s", req.TrackingNo)
+	}
+	o := &d.orders[oi]
+	var ship uint8
+	for j := o.first; j < o.first+uint32(o.n); j++ {
+		ship = max(ship, d.items[j].ship)
+	}
+	ship++
+	if d.invoices == nil {
+		d.invoices = map[uint64]invoice{}
+	}
+	d.invoices[invoiceKey(oi, ship)] = invoice{trackingNo: req.TrackingNo, carrier: req.ShippingCompanyCode}
+	const day = 86400
+	for _, j := range items {
+		it := &d.items[j]
+		it.ship = ship
+		if it.claim == claimCancel { // its request was still to come (the item is N10/N20)
+			d.clearAfter(j, now, evCancelReq, evCanceled)
+			it.claim = claimNone
+		}
+		if t := it.ev[evPlaced-evPlaced]; t == never || t > now {
+			d.setEvent(j, evPlaced, now)
+		}
+		if req.Status == "standby" {
+			if it.ev[evShipped-evPlaced] == never {
+				d.setEvent(j, evShipped, now+day)
+			}
+		} else {
+			d.setEvent(j, evShipped, now)
+		}
+		shipped := it.ev[evShipped-evPlaced]
+		if del := it.ev[evDelivered-evPlaced]; del == never || del <= shipped {
+			newDel := shipped + day
+			shift := int32(0)
+			if del != never {
+				shift = newDel - del
+			}
+			d.setEvent(j, evDelivered, newDel)
+			for k := evConfirmed; k < numKinds; k++ {
+				if t := it.ev[k-evPlaced]; t != never && k != evCancelReq && k != evCanceled {
+					d.setEvent(j, k, t+shift)
+				}
+			}
+			if it.ev[evConfirmed-evPlaced] == never && it.claim == claimNone {
+				d.setEvent(j, evConfirmed, newDel+7*day)
+			}
+		}
+	}
+	return nil
+}

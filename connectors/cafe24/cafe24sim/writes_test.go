@@ -1,0 +1,164 @@
+package cafe24sim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// send calls a write endpoint with the bundle's token.
+func (b *bundle) send(t testing.TB, method, path, body string) (int, map[string]json.RawMessage) {
+	t.Helper()
+	r := httptest.NewRequest(method, "/api/v2/admin/"+path, strings.NewReader(body))
+	r.Header.Set("Authorization", "Bearer "+b.token)
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, r)
+	var out map[string]json.RawMessage
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+		t.Fatalf("%s %s answered %d %q", method, path, w.Code, w.Body.String())
+	}
+	return w.Code, out
+}
+
+// lineIn finds the truth line of itemCode.
+func lineIn(tr Truth, itemCode string) TruthLine {
+	for _, l := range tr.Lines {
+		if l.ItemCode == itemCode {
+			return l
+		}
+	}
+	return TruthLine{}
+}
+
+// firstLine returns the first truth line in status st (and its claim code).
+func firstLine(t *testing.T, tr Truth, st string, skip map[string]bool) TruthLine {
+	t.Helper()
+	for _, l := range tr.Lines {
+		if l.Status == st && !skip[l.OrderID] {
+			return l
+		}
+	}
+	t.Fatalf("no line in %s", st)
+	return TruthLine{}
+}
+
+// Every write endpoint, against the ground truth: the state moves, the same write again is
+// 409, a write to an item in the wrong state is 422 with the reason, and several requests
+// with mixed results answer 207 element by element.
+func TestWritesMoveTheTruth(t *testing.T) {
+	t.Parallel()
+	opts := testOptions()
+	opts.Orders = 20000 // enough that every claim step has items at one instant
+	opts.Clock = NewClock(testStart.Add(testEnd.Sub(testStart) / 2))
+	b := setup(t, opts)
+	tr := b.srv.Truth()
+	used := map[string]bool{}
+	expect := func(what string, code, want int, status string, l TruthLine) {
+		t.Helper()
+		if code != want {
+			t.Fatalf("%s: answered %d, want %d", what, code, want)
+		}
+		if status != "" {
+			if got := lineIn(b.srv.Truth(), l.ItemCode).Status; got != status {
+				t.Fatalf("%s: %s is %s, want %s", what, l.ItemCode, got, status)
+			}
+		}
+	}
+
+	// Register a shipment for a paid item: N30 with our invoice; again: 409.
+	paid := firstLine(t, tr, "N10", used)
+	used[paid.OrderID] = true
+	body := fmt.Sprintf(`{"shop_no":1,"requests":[{"order_id":%q,"tracking_no":"TEST-123","shipping_company_code":"0001","status":"shipping","order_item_code":[%q]}]}`, paid.OrderID, paid.ItemCode)
+	code, out := b.send(t, http.MethodPost, "shipments", body)
+	expect("ship", code, http.StatusCreated, "N30", paid)
+	if !strings.Contains(string(out["shipments"]), `"tracking_no":"TEST-123"`) {
+		t.Fatalf("ship answer %s", out["shipments"])
+	}
+	found := false
+	for _, s := range b.srv.Truth().Shipments {
+		found = found || (s.TrackingNo == "TEST-123" && s.CarrierCode == "0001" && len(s.ItemCodes) == 1 && s.ItemCodes[0] == paid.ItemCode)
+	}
+	if !found {
+		t.Fatal("the registered invoice is not in the truth's shipments")
+	}
+	code, _ = b.send(t, http.MethodPost, "shipments", body)
+	expect("ship again", code, http.StatusConflict, "N30", paid)
+
+	// Two requests, one good and one for a delivered item: 207, element by element.
+	paid2 := firstLine(t, tr, "N10", used)
+	used[paid2.OrderID] = true
+	delivered := firstLine(t, tr, "N40", used)
+	body = fmt.Sprintf(`{"requests":[{"order_id":%q,"tracking_no":"T2","shipping_company_code":"0004","status":"shipping"},{"order_id":%q,"tracking_no":"T3","shipping_company_code":"0004","status":"shipping","order_item_code":[%q]}]}`,
+		paid2.OrderID, delivered.OrderID, delivered.ItemCode)
+	code, out = b.send(t, http.MethodPost, "shipments", body)
+	var elems []map[string]any
+	_ = json.Unmarshal(out["shipments"], &elems)
+	if code != http.StatusMultiStatus || len(elems) != 2 || elems[1]["status"] != float64(422) || !strings.Contains(fmt.Sprint(elems[1]["message"]), "is N40") {
+		t.Fatalf("mixed shipments: %d %s", code, out["shipments"])
+	}
+	expect("ship one of two", http.StatusMultiStatus, http.StatusMultiStatus, "N30", paid2)
+
+	// Accept a cancellation request; a return request accepted, picked up, returned.
+	{
+		l := firstLine(t, tr, "C00", used)
+		body = fmt.Sprintf(`{"requests":[{"order_id":%q,"status":"canceled","items":[{"order_item_code":%q,"quantity":1}]}]}`, l.OrderID, l.ItemCode)
+		code, _ = b.send(t, http.MethodPost, "cancellation", body)
+		expect("accept cancel", code, http.StatusCreated, "C40", l)
+		code, _ = b.send(t, http.MethodPost, "cancellation", body)
+		expect("accept cancel again", code, http.StatusConflict, "C40", l)
+	}
+	ret := firstLine(t, tr, "R00", used)
+	used[ret.OrderID] = true
+	code, _ = b.send(t, http.MethodPost, "return", fmt.Sprintf(`{"requests":[{"order_id":%q,"status":"accepted","items":[{"order_item_code":%q,"quantity":1}]}]}`, ret.OrderID, ret.ItemCode))
+	expect("accept return", code, http.StatusCreated, "R10", ret)
+	put := func(what, fields string, want int, status string) {
+		t.Helper()
+		code, _ := b.send(t, http.MethodPut, "return", fmt.Sprintf(`{"requests":[{"order_id":%q,"claim_code":%q%s}]}`, ret.OrderID, ret.ClaimCode, fields))
+		expect(what, code, want, status, ret)
+	}
+	put("pickup", `,"status":"processing","pickup_completed":"T"`, http.StatusOK, "R20")
+	put("pickup again", `,"status":"processing","pickup_completed":"T"`, http.StatusConflict, "R20")
+	put("returned", `,"status":"returned"`, http.StatusOK, "R40")
+	put("withdraw a completed return", `,"undone":"T"`, http.StatusUnprocessableEntity, "R40")
+
+	// Withdraw an open return: back to N40, the claim undone in the truth.
+	ret2 := firstLine(t, tr, "R10", used)
+	used[ret2.OrderID] = true
+	code, _ = b.send(t, http.MethodPut, "return", fmt.Sprintf(`{"requests":[{"order_id":%q,"claim_code":%q,"undone":"T"}]}`, ret2.OrderID, ret2.ClaimCode))
+	expect("withdraw", code, http.StatusOK, "N40", ret2)
+	withdrawn := false
+	for _, c := range b.srv.Truth().Claims {
+		withdrawn = withdrawn || (c.Code == ret2.ClaimCode && c.Status == "undone")
+	}
+	if !withdrawn {
+		t.Fatal("the withdrawn return is not undone in the truth")
+	}
+
+	// Reject an exchange request: E11.
+	{
+		ex := firstLine(t, tr, "E00", used)
+		code, _ = b.send(t, http.MethodPut, "exchangerequests", fmt.Sprintf(`{"requests":[{"order_id":%q,"items":[{"order_item_code":%q}],"undone":"T","reject_reason":"사용 흔적"}]}`, ex.OrderID, ex.ItemCode))
+		expect("reject exchange", code, http.StatusOK, "E11", ex)
+	}
+
+	// Caps and scopes.
+	many := strings.Repeat(`{"order_id":"x","claim_code":"y","undone":"T"},`, 11)
+	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
+		t.Fatalf("11 requests to PUT /return: %d, want 422", code)
+	}
+	if code, out := b.send(t, http.MethodPut, "cancellation", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
+		t.Fatalf("PUT /cancellation: %d %s", code, out["error"])
+	}
+	readOnly := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_order"}), true)
+	r := httptest.NewRequest(http.MethodPost, "/api/v2/admin/shipments", strings.NewReader(`{"requests":[]}`))
+	r.Header.Set("Authorization", "Bearer "+readOnly.AccessToken)
+	w := httptest.NewRecorder()
+	b.h.ServeHTTP(w, r)
+	if w.Code != http.StatusForbidden {
+		t.Fatalf("a write with a read-only token: %d, want 403", w.Code)
+	}
+}
