@@ -112,3 +112,13 @@ func sameMall(a, b mallsync.Mall) bool {
 	return a.Platform == b.Platform && a.Account == b.Account && a.CredentialsRef == b.CredentialsRef &&
 		a.Sync == b.Sync
 }
+
+// Writer is a Connector that can write back to its platform.
+type Writer interface {
+	// Write asks the platform for each write-back, batching them within the platform's
+	// per-call caps, and returns one result per write-back, in order. A write-back the
+	// platform refuses is a result with its reason, not an error; the error is for a call that
+	// could not be made at all (unreachable after retries, credentials refused). Writing the
+	// same write-back again is safe: it comes back AlreadyDone.
+	Write(ctx context.Context, writes []mallsync.WriteBack) ([]mallsync.WriteResult, error)
+}

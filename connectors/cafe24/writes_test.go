@@ -1,0 +1,128 @@
+package cafe24
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+)
+
+// Write-backs against the simulator: batched within each endpoint's cap, each result says
+// what happened, the simulator's truth moved, and the same write-backs again (through 5xx
+// faults) come back done without a second effect.
+func TestWriteBacksAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, kst)
+	end := start.AddDate(0, 0, 120)
+	sim := cafe24sim.New(cafe24sim.Options{Seed: 7, Orders: 20000, Start: start, End: end, NoLimits: true,
+		Clock: cafe24sim.NewClock(start.AddDate(0, 0, 60))})
+	conn := newSimConnector(t, sim, start)
+	tr := sim.Truth()
+
+	var writes []mallsync.WriteBack
+	type want struct {
+		item, status string // the truth line's status afterwards ("" = not checked)
+		refused      string // a substring of the refusal
+	}
+	var wants []want
+	add := func(w mallsync.WriteBack, wt want) { writes = append(writes, w); wants = append(wants, wt) }
+	used := map[string]bool{}
+	pick := func(status string, n int) []cafe24sim.TruthLine {
+		var out []cafe24sim.TruthLine
+		for _, l := range tr.Lines {
+			if l.Status == status && !used[l.OrderID] && len(out) < n {
+				used[l.OrderID] = true
+				out = append(out, l)
+			}
+		}
+		if len(out) < n {
+			t.Fatalf("%d lines in %s, want %d", len(out), status, n)
+		}
+		return out
+	}
+	for i, l := range pick("N10", 120) { // two POST /shipments calls
+		add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: l.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: l.ItemCode}},
+			CarrierCode: "0001", TrackingNo: fmt.Sprintf("MS-%04d", i)}, want{item: l.ItemCode, status: "N30"})
+	}
+	open := append(pick("R10", 6), pick("R00", 6)...) // two PUT /return calls
+	for _, l := range open {
+		add(mallsync.WriteBack{Action: mallsync.WriteWithdrawClaim, OrderID: l.OrderID, ClaimID: l.ClaimCode, ClaimKind: mallsync.ClaimReturn},
+			want{item: l.ItemCode, status: "N40"})
+	}
+	c := pick("C00", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteAcceptCancel, OrderID: c.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: c.ItemCode, Quantity: c.Quantity}}},
+		want{item: c.ItemCode, status: "C40"})
+	r := pick("R00", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteAcceptReturn, OrderID: r.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: r.ItemCode, Quantity: r.Quantity}}},
+		want{item: r.ItemCode, status: "R10"})
+	e := pick("E00", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteRejectExchange, OrderID: e.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: e.ItemCode}}, Reason: "사용 흔적"},
+		want{item: e.ItemCode, status: "E11"})
+	d := pick("N40", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: d.ItemCode}}, CarrierCode: "0001", TrackingNo: "LATE-1"},
+		want{item: d.ItemCode, status: "N40", refused: "is N40"})
+	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, CarrierCode: "0001"}, want{refused: "tracking number"})
+
+	calls := sim.Calls()
+	res, err := conn.Write(ctx, writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 121 ships in 2 calls (100 + 21, the second a 207 for the delivered line), 12 withdrawals
+	// in 2 (cap 10), one call each for the other three; the invalid one never leaves.
+	if n := sim.Calls() - calls; n != 2+2+3 {
+		t.Errorf("%d calls, want 7: the caps are not used", n)
+	}
+	after := sim.Truth()
+	status := map[string]string{}
+	for _, l := range after.Lines {
+		status[l.ItemCode] = l.Status
+	}
+	for i, w := range wants {
+		got := res[i]
+		switch {
+		case w.refused != "":
+			if got.Done || !strings.Contains(got.Message, w.refused) || got.Code != mallsync.EINVALID {
+				t.Errorf("write %d (%s %s): %+v, want refused with %q", i, writes[i].Action, writes[i].OrderID, got, w.refused)
+			}
+		case !got.Done || got.AlreadyDone:
+			t.Errorf("write %d (%s %s): %+v, want done", i, writes[i].Action, writes[i].OrderID, got)
+		}
+		if w.item != "" && status[w.item] != w.status {
+			t.Errorf("write %d (%s): line %s is %s, want %s", i, writes[i].Action, w.item, status[w.item], w.status)
+		}
+	}
+
+	// Again, through 5xx, retried whole as an activity would be when a call gives up: every
+	// one that took effect is AlreadyDone, nothing moved twice.
+	sim.SetFaults(cafe24sim.Faults{Rate5xx: 0.3})
+	var again []mallsync.WriteResult
+	for attempt := 1; ; attempt++ {
+		if again, err = conn.Write(ctx, writes); err == nil {
+			break
+		}
+		if attempt == 5 {
+			t.Fatal(err)
+		}
+	}
+	sim.SetFaults(cafe24sim.Faults{})
+	for i, w := range wants {
+		if w.refused == "" && (!again[i].Done || !again[i].AlreadyDone) {
+			t.Errorf("write %d again: %+v, want done before", i, again[i])
+		}
+	}
+	shipped := 0
+	for _, s := range sim.Truth().Shipments {
+		if strings.HasPrefix(s.TrackingNo, "MS-") {
+			shipped++
+		}
+	}
+	if shipped != 120 {
+		t.Errorf("%d parcels carry our invoices, want 120", shipped)
+	}
+}
