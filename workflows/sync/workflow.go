@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -150,6 +152,12 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 						ss.LastError = err.Error()
 						ss.CaughtUp = false
 						allCaughtUp = false
+						if stopWhenCaughtUp && permanent(err) {
+							// Waiting to catch up would wait for a person (a re-authorization, a
+							// scope): end with the error instead.
+							return Result{Cycles: st.TotalCycles, Streams: st.Streams}, temporal.NewNonRetryableApplicationError(
+								fmt.Sprintf("stream %s of mall %s cannot catch up: %v", stream, in.Mall, err), "STREAM_FAILED", err)
+						}
 						continue
 					}
 					ss.LastError, ss.Seq, ss.CaughtUp = "", res.Seq, res.CaughtUp
@@ -215,6 +223,12 @@ func streamStatus(st *Status, stream mallsync.Stream) *StreamStatus {
 	}
 	st.Streams = append(st.Streams, StreamStatus{Stream: stream})
 	return &st.Streams[len(st.Streams)-1]
+}
+
+// permanent reports whether an activity failed for a reason retrying cannot fix.
+func permanent(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && slices.Contains(nonRetryable, appErr.Type())
 }
 
 func anyFailed(st *Status) bool {

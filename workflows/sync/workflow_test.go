@@ -2,6 +2,7 @@ package sync
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -192,6 +193,24 @@ func TestMallSyncSurvivesNonRetryableError(t *testing.T) {
 	}
 	if store.lineCount() != 4 {
 		t.Fatalf("lines = %d, want 4", store.lineCount())
+	}
+}
+
+// Told to stop once caught up (dev --once, tests), a sync whose stream fails for a reason
+// retrying cannot fix ends with that error instead of waiting for ever.
+func TestMallSyncStopWhenCaughtUpEndsOnPermanentFailure(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	conn := &pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EFORBIDDEN, "the app lacks mall.read_order")}
+	env.RegisterActivity(newActivities(newMemStore(testMall), conn))
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true})
+	if !env.IsWorkflowCompleted() {
+		t.Fatal("the workflow still waits")
+	}
+	err := env.GetWorkflowError()
+	if err == nil || !strings.Contains(err.Error(), "stream orders of mall shop-a cannot catch up") || !strings.Contains(err.Error(), "mall.read_order") {
+		t.Fatalf("err = %v", err)
 	}
 }
 
