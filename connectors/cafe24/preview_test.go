@@ -2,13 +2,19 @@ package cafe24
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
 	"github.com/mallsync/mallsync/mappings"
 )
 
@@ -221,4 +227,76 @@ func FuzzPreview(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The simulator's claim and shipment endpoints, previewed: every claim maps to the unified
+// status its truth code has in the status map, every parcel to its truth invoice.
+func TestPreviewOfTheSimulatorsAnswers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, kst)
+	sim := cafe24sim.New(cafe24sim.Options{Seed: 2, Orders: 6000, Start: start, End: start.AddDate(0, 0, 90), NoLimits: true,
+		Clock: cafe24sim.NewClock(start.AddDate(0, 0, 45))})
+	srv := httptest.NewServer(sim.Handler())
+	t.Cleanup(srv.Close)
+	id, sec := sim.Client()
+	tok, err := ExchangeCode(ctx, srv.Client(), srv.URL, mallsync.AppClient{ClientID: id, ClientSecret: sec}, sim.AuthorizeCode("https://x/cb", "s"), "https://x/cb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string) []byte {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/api/v2/admin/"+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
+		}
+		return b
+	}
+	statuses := cafe24Statuses(t)
+	tr := sim.Truth()
+	resource := map[string]string{"cancel": "cancellation", "return": "return", "exchange": "exchange"}
+	kinds := map[string]int{}
+	for _, c := range tr.Claims {
+		p, err := PreviewResponse(resource[c.Kind], get(resource[c.Kind]+"/"+c.Code), statuses)
+		if err != nil || len(p.Errors) != 0 || len(p.Claims) != 1 {
+			t.Fatalf("claim %s: %v %+v", c.Code, err, p.Errors)
+		}
+		want := mallsync.ClaimWithdrawn
+		if c.Status != "undone" {
+			rule, _ := statuses.Lookup(c.Status)
+			want = rule.ClaimStatus
+		}
+		if got := p.Claims[0]; got.Status != want || got.PlatformClaimID != c.Code || string(got.Kind) != c.Kind {
+			t.Fatalf("claim %s (%s): previewed %s %s, want %s", c.Code, c.Status, got.Kind, got.Status, want)
+		}
+		kinds[c.Kind]++
+	}
+	if len(kinds) != 3 {
+		t.Fatalf("claims previewed by kind: %v", kinds)
+	}
+	n := 0
+	for _, s := range tr.Shipments {
+		if s.Kind != "forward" || n == 200 {
+			continue
+		}
+		n++
+		p, err := PreviewResponse("shipments", get("orders/"+s.OrderID+"/shipments"), statuses)
+		if err != nil || len(p.Errors) != 0 {
+			t.Fatalf("shipments of %s: %v %+v", s.OrderID, err, p.Errors)
+		}
+		found := false
+		for _, g := range p.Shipments {
+			found = found || (g.PlatformShipmentID == s.ID && g.TrackingNo == s.TrackingNo && g.CarrierCode == s.CarrierCode && len(g.LineIDs) == len(s.ItemCodes))
+		}
+		if !found {
+			t.Fatalf("parcel %s not previewed from its order's shipments", s.ID)
+		}
+	}
 }

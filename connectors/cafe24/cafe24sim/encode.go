@@ -623,35 +623,43 @@ func (v *view) appendCancellations(b []byte, oi uint32, states []itemState) []by
 		if s.status != stC00 && s.status != stC40 {
 			continue
 		}
-		ii := v.d.orders[oi].first + uint32(k)
-		it := &v.d.items[ii]
 		if !first {
 			b = append(b, ',')
 		}
 		first = false
-		b = append(b, `{"shop_no":1,"order_id":"`...)
-		b = v.appendOrderID(b, oi)
-		b = append(b, `","claim_code":`...)
-		b = v.appendClaimCode(b, it)
-		b = append(b, `,"status":`...)
-		if s.status == stC40 {
-			b = append(b, `"canceled"`...)
-		} else {
-			b = append(b, `"canceling"`...)
-		}
-		b = append(b, `,"claim_reason_type":"`...)
-		b = append(b, cancelReasons[it.reason].typ...)
-		b = append(b, `","claim_reason":`...)
-		b = appendTrusted(b, cancelReasons[it.reason].text)
-		b = append(b, `,"items":[{"order_item_code":"`...)
-		b = v.appendOrderID(b, oi)
-		b = append(b, '-')
-		b = appendPad(b, int64(k)+1, 2)
-		b = append(b, `","quantity":`...)
-		b = strconv.AppendInt(b, int64(it.qty), 10)
-		b = append(b, "}]}"...)
+		b = v.appendCancellation(b, oi, k, s)
 	}
 	return append(b, ']')
+}
+
+// appendCancellation appends the cancellation of the order's k-th item (in C00 or C40).
+func (v *view) appendCancellation(b []byte, oi uint32, k int, s itemState) []byte {
+	it := &v.d.items[v.d.orders[oi].first+uint32(k)]
+	b = append(b, `{"shop_no":1,"order_id":"`...)
+	b = v.appendOrderID(b, oi)
+	b = append(b, `","claim_code":`...)
+	b = v.appendClaimCode(b, it)
+	b = append(b, `,"status":`...)
+	if s.status == stC40 {
+		b = append(b, `"canceled"`...)
+	} else {
+		b = append(b, `"canceling"`...)
+	}
+	b = append(b, `,"claim_reason_type":"`...)
+	b = append(b, cancelReasons[it.reason].typ...)
+	b = append(b, `","claim_reason":`...)
+	b = appendTrusted(b, cancelReasons[it.reason].text)
+	b = append(b, `,"items":[{"order_item_code":"`...)
+	b = v.appendOrderID(b, oi)
+	b = append(b, '-')
+	b = appendPad(b, int64(k)+1, 2)
+	b = append(b, `","quantity":`...)
+	b = strconv.AppendInt(b, int64(it.qty), 10)
+	b = append(b, `,"claim_code":`...)
+	b = v.appendClaimCode(b, it)
+	b = append(b, `,"order_status":"`...)
+	b = append(b, statusCodes[s.status]...)
+	return append(b, `"}]}`...)
 }
 
 // appendClaims appends the embed=return or embed=exchange array: one claim per item whose
@@ -664,8 +672,7 @@ func (v *view) appendClaims(b []byte, oi uint32, states []itemState, kind uint8)
 	}
 	first := true
 	for k, s := range states {
-		ii := v.d.orders[oi].first + uint32(k)
-		it := &v.d.items[ii]
+		it := &v.d.items[v.d.orders[oi].first+uint32(k)]
 		if it.claim != kind || !hasClaim(it, s) {
 			continue
 		}
@@ -673,56 +680,68 @@ func (v *view) appendClaims(b []byte, oi uint32, states []itemState, kind uint8)
 			b = append(b, ',')
 		}
 		first = false
-		r := cancelReasons[it.reason]
-		b = append(b, `{"shop_no":1,"order_id":"`...)
-		b = v.appendOrderID(b, oi)
-		b = append(b, `","claim_code":`...)
-		b = v.appendClaimCode(b, it)
-		b = append(b, `,"claim_reason_type":"`...)
-		b = append(b, r.typ...)
-		b = append(b, `","claim_reason":`...)
-		b = appendTrusted(b, r.text)
-		b = append(b, `,"status":`...)
-		switch {
-		case kind == claimReturn && s.has(evReturned):
-			b = append(b, `"returned"`...)
-		case kind == claimExchange && s.has(evExchanged):
-			b = append(b, `"exchanged"`...)
-		case s.has(evPickedUp) && kind == claimReturn:
-			b = append(b, `"processing"`...)
-		case s.has(evPickedUp):
-			b = append(b, `"collected"`...)
-		default:
-			b = append(b, `"accepted"`...)
-		}
-		b = append(b, `,"pickup_completed":`...)
-		b = appendFlag(b, s.has(evPickedUp))
-		if s.has(evUndone) {
-			b = append(b, `,"undone":"T","undone_reason_type":"A","undone_reason":"구매자 철회"`...)
-		} else {
-			b = append(b, `,"undone":"F","undone_reason_type":null,"undone_reason":null`...)
-		}
-		b = append(b, `,"return_invoice_no":`...)
-		b = v.appendReturnInvoice(b, ii, it, s)
-		b = append(b, `,"return_shipping_company_name":`...)
-		if bytes.HasPrefix(b[len(b)-4:], []byte("null")) {
-			b = append(b, "null"...)
-		} else {
-			b = appendTrusted(b, carriers[it.carrier].name)
-		}
-		b = append(b, `,"refund_amounts":[],"items":[{"item_no":`...)
-		b = strconv.AppendInt(b, int64(k)+1, 10)
-		b = append(b, `,"order_item_code":"`...)
-		b = v.appendOrderID(b, oi)
-		b = append(b, '-')
-		b = appendPad(b, int64(k)+1, 2)
-		b = append(b, `","quantity":`...)
-		b = strconv.AppendInt(b, int64(it.qty), 10)
-		b = append(b, "}]"...)
-		if kind == claimExchange {
-			b = append(b, `,"exchanged_items":[]`...)
-		}
-		b = append(b, '}')
+		b = v.appendClaim(b, oi, k, s)
 	}
 	return append(b, ']')
+}
+
+// appendClaim appends the return or exchange of the order's k-th item.
+func (v *view) appendClaim(b []byte, oi uint32, k int, s itemState) []byte {
+	ii := v.d.orders[oi].first + uint32(k)
+	it := &v.d.items[ii]
+	kind := it.claim
+	r := cancelReasons[it.reason]
+	b = append(b, `{"shop_no":1,"order_id":"`...)
+	b = v.appendOrderID(b, oi)
+	b = append(b, `","claim_code":`...)
+	b = v.appendClaimCode(b, it)
+	b = append(b, `,"claim_reason_type":"`...)
+	b = append(b, r.typ...)
+	b = append(b, `","claim_reason":`...)
+	b = appendTrusted(b, r.text)
+	b = append(b, `,"status":`...)
+	switch {
+	case kind == claimReturn && s.has(evReturned):
+		b = append(b, `"returned"`...)
+	case kind == claimExchange && s.has(evExchanged):
+		b = append(b, `"exchanged"`...)
+	case s.has(evPickedUp) && kind == claimReturn:
+		b = append(b, `"processing"`...)
+	case s.has(evPickedUp):
+		b = append(b, `"collected"`...)
+	default:
+		b = append(b, `"accepted"`...)
+	}
+	b = append(b, `,"pickup_completed":`...)
+	b = appendFlag(b, s.has(evPickedUp))
+	if s.has(evUndone) {
+		b = append(b, `,"undone":"T","undone_reason_type":"A","undone_reason":"구매자 철회"`...)
+	} else {
+		b = append(b, `,"undone":"F","undone_reason_type":null,"undone_reason":null`...)
+	}
+	b = append(b, `,"return_invoice_no":`...)
+	b = v.appendReturnInvoice(b, ii, it, s)
+	b = append(b, `,"return_shipping_company_name":`...)
+	if bytes.HasPrefix(b[len(b)-4:], []byte("null")) {
+		b = append(b, "null"...)
+	} else {
+		b = appendTrusted(b, carriers[it.carrier].name)
+	}
+	b = append(b, `,"refund_amounts":[],"items":[{"item_no":`...)
+	b = strconv.AppendInt(b, int64(k)+1, 10)
+	b = append(b, `,"order_item_code":"`...)
+	b = v.appendOrderID(b, oi)
+	b = append(b, '-')
+	b = appendPad(b, int64(k)+1, 2)
+	b = append(b, `","quantity":`...)
+	b = strconv.AppendInt(b, int64(it.qty), 10)
+	b = append(b, `,"claim_code":`...)
+	b = v.appendClaimCode(b, it)
+	b = append(b, `,"order_status":"`...)
+	b = append(b, statusCodes[s.status]...)
+	b = append(b, `"}]`...)
+	if kind == claimExchange {
+		b = append(b, `,"exchanged_items":[]`...)
+	}
+	return append(b, '}')
 }

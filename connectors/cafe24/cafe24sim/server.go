@@ -356,6 +356,10 @@ func (s *Server) route(b []byte, r *http.Request, path string, fd faultDraw) (in
 		return s.listProducts(b, r, path == "products/count")
 	case len(parts) == 5 && parts[0] == "products" && parts[2] == "variants" && parts[4] == "inventories":
 		return s.getInventory(b, parts[1], parts[3])
+	case len(parts) == 2 && (parts[0] == "cancellation" || parts[0] == "return" || parts[0] == "exchange"):
+		return s.getClaim(b, parts[0], parts[1])
+	case len(parts) == 3 && parts[0] == "orders" && parts[2] == "shipments":
+		return s.getShipments(b, parts[1])
 	case path == "suppliers":
 		return s.listSuppliers(b, r.URL.Query())
 	case len(parts) == 2 && parts[0] == "suppliers":
