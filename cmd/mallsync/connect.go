@@ -8,7 +8,6 @@ import (
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/cafe24"
-	"github.com/mallsync/mallsync/postgres"
 )
 
 // mallConnect starts the OAuth authorization of a stored Cafe24 mall: it stores the app's
@@ -30,16 +29,11 @@ func mallConnect(ctx context.Context, args []string, getenv env, stdout, stderr 
 	if app.ClientID == "" || app.ClientSecret == "" {
 		return errors.New("mall connect: set CAFE24_CLIENT_ID and CAFE24_CLIENT_SECRET to the Cafe24 app's (and CAFE24_WEBHOOK_KEY to receive its webhooks)")
 	}
-	box, _, err := secretBox(getenv, "")
+	s, closeDB, err := openStores(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, databaseURL(getenv))
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	s := newStores(db, box)
+	defer closeDB()
 	on := &cafe24.Onboarding{Malls: s.malls, Credentials: s.creds, States: s.states}
 	u, err := on.Begin(ctx, mallsync.MallKey(fs.Arg(0)), app, *redirect)
 	if err != nil {

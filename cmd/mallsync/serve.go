@@ -10,11 +10,7 @@ import (
 	"net/http"
 	"time"
 
-	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
-
 	"github.com/mallsync/mallsync/connectors/cafe24"
-	"github.com/mallsync/mallsync/postgres"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
@@ -33,19 +29,14 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 		return err
 	}
 	logger := newLogger(stderr, *logLevel)
-	box, _, err := secretBox(getenv, "")
+	s, closeDB, err := openStores(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, databaseURL(getenv))
+	defer closeDB()
+	c, err := dialTemporal(ctx, *temporalAddr, *namespace, logger)
 	if err != nil {
 		return err
-	}
-	defer db.Close()
-	s := newStores(db, box)
-	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace, Logger: tlog.NewStructuredLogger(logger)})
-	if err != nil {
-		return fmt.Errorf("connecting to temporal at %s: %w", *temporalAddr, err)
 	}
 	defer c.Close()
 	ln, err := net.Listen("tcp", *addr)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors"
@@ -26,6 +29,29 @@ type stores struct {
 	sync   *postgres.SyncStore
 	creds  *postgres.CredentialStore
 	states *postgres.OAuthStateStore
+}
+
+// openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
+// with MALLSYNC_SECRET_KEY. Call close when done.
+func openStores(ctx context.Context, getenv env) (s stores, closeDB func(), err error) {
+	box, _, err := secretBox(getenv, "")
+	if err != nil {
+		return stores{}, nil, err
+	}
+	db, err := postgres.Open(ctx, databaseURL(getenv))
+	if err != nil {
+		return stores{}, nil, err
+	}
+	return newStores(db, box), func() { _ = db.Close() }, nil
+}
+
+// dialTemporal connects to a Temporal frontend.
+func dialTemporal(ctx context.Context, addr, namespace string, logger *slog.Logger) (client.Client, error) {
+	c, err := client.DialContext(ctx, client.Options{HostPort: addr, Namespace: namespace, Logger: tlog.NewStructuredLogger(logger)})
+	if err != nil {
+		return nil, fmt.Errorf("connecting to temporal at %s: %w", addr, err)
+	}
+	return c, nil
 }
 
 func newStores(db *sqlx.DB, box *secret.Box) stores {

@@ -6,11 +6,8 @@ import (
 	"io"
 	"runtime/debug"
 
-	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
-	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/workflows"
 )
 
@@ -36,19 +33,14 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 			return err
 		}
 	}
-	box, _, err := secretBox(getenv, "")
+	s, closeDB, err := openStores(ctx, getenv)
 	if err != nil {
 		return err
 	}
-	db, err := postgres.Open(ctx, databaseURL(getenv))
+	defer closeDB()
+	c, err := dialTemporal(ctx, *temporalAddr, *namespace, logger)
 	if err != nil {
 		return err
-	}
-	defer db.Close()
-	s := newStores(db, box)
-	c, err := client.DialContext(ctx, client.Options{HostPort: *temporalAddr, Namespace: *namespace, Logger: tlog.NewStructuredLogger(logger)})
-	if err != nil {
-		return fmt.Errorf("connecting to temporal at %s: %w", *temporalAddr, err)
 	}
 	defer c.Close()
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})

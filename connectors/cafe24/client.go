@@ -1,8 +1,10 @@
 package cafe24
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,7 +54,7 @@ func (c *client) getJSON(ctx context.Context, path string, q url.Values, v any) 
 		if err != nil {
 			return nil, err
 		}
-		resp, err := c.send(ctx, u, tok.AccessToken)
+		resp, err := c.send(ctx, http.MethodGet, u, nil, tok.AccessToken)
 		if err != nil || resp.StatusCode != http.StatusUnauthorized || refreshed {
 			return resp, err
 		}
@@ -62,13 +64,18 @@ func (c *client) getJSON(ctx context.Context, path string, q url.Values, v any) 
 		if tok, err = c.tokens.Refresh(ctx, tok.AccessToken); err != nil {
 			return nil, err
 		}
-		return c.send(ctx, u, tok.AccessToken)
+		return c.send(ctx, http.MethodGet, u, nil, tok.AccessToken)
 	}
 	return connectors.GetJSON(ctx, do, v, decodeRetries)
 }
 
-func (c *client) send(ctx context.Context, u, access string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+// send makes one request with the access token; body is nil for a GET.
+func (c *client) send(ctx context.Context, method, u string, body []byte, access string) (*http.Response, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return nil, mallsync.Errorf(mallsync.EINVALID, "building cafe24 request: %v", err)
 	}

@@ -1,12 +1,10 @@
 package cafe24
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"net/http"
-	"net/url"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors"
@@ -21,29 +19,7 @@ const maxWriteAnswer = 4 << 20
 // token once.
 func (c *client) sendJSON(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
 	u := c.apiBase + "/api/v2/admin" + path
-	call := func(access string) (*http.Response, error) {
-		req, err := http.NewRequestWithContext(ctx, method, u, bytes.NewReader(body))
-		if err != nil {
-			return nil, mallsync.Errorf(mallsync.EINVALID, "building cafe24 request: %v", err)
-		}
-		req.Header.Set("Authorization", "Bearer "+access)
-		req.Header.Set("Content-Type", "application/json")
-		if APIVersion != "" {
-			req.Header.Set("X-Cafe24-Api-Version", APIVersion)
-		}
-		resp, err := c.http.Do(req)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return nil, errors.Join(mallsync.Errorf(mallsync.EUNAVAILABLE, "cafe24 unreachable"), err)
-		}
-		return resp, nil
-	}
+	call := func(access string) (*http.Response, error) { return c.send(ctx, method, u, body, access) }
 	tok, err := c.tokens.TokenContext(ctx)
 	if err != nil {
 		return 0, nil, err

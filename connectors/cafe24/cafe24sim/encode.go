@@ -649,7 +649,15 @@ func (v *view) appendCancellation(b []byte, oi uint32, k int, s itemState) []byt
 	b = append(b, cancelReasons[it.reason].typ...)
 	b = append(b, `","claim_reason":`...)
 	b = appendTrusted(b, cancelReasons[it.reason].text)
-	b = append(b, `,"items":[{"order_item_code":"`...)
+	b = append(b, `,"items":[{`...)
+	b = v.appendClaimItem(b, oi, k, s)
+	return append(b, "}]}"...)
+}
+
+// appendClaimItem appends the fields of the order's k-th item in its claim's items.
+func (v *view) appendClaimItem(b []byte, oi uint32, k int, s itemState) []byte {
+	it := &v.d.items[v.d.orders[oi].first+uint32(k)]
+	b = append(b, `"order_item_code":"`...)
 	b = v.appendOrderID(b, oi)
 	b = append(b, '-')
 	b = appendPad(b, int64(k)+1, 2)
@@ -659,7 +667,7 @@ func (v *view) appendCancellation(b []byte, oi uint32, k int, s itemState) []byt
 	b = v.appendClaimCode(b, it)
 	b = append(b, `,"order_status":"`...)
 	b = append(b, statusCodes[s.status]...)
-	return append(b, `"}]}`...)
+	return append(b, '"')
 }
 
 // appendClaims appends the embed=return or embed=exchange array: one claim per item whose
@@ -729,17 +737,9 @@ func (v *view) appendClaim(b []byte, oi uint32, k int, s itemState) []byte {
 	}
 	b = append(b, `,"refund_amounts":[],"items":[{"item_no":`...)
 	b = strconv.AppendInt(b, int64(k)+1, 10)
-	b = append(b, `,"order_item_code":"`...)
-	b = v.appendOrderID(b, oi)
-	b = append(b, '-')
-	b = appendPad(b, int64(k)+1, 2)
-	b = append(b, `","quantity":`...)
-	b = strconv.AppendInt(b, int64(it.qty), 10)
-	b = append(b, `,"claim_code":`...)
-	b = v.appendClaimCode(b, it)
-	b = append(b, `,"order_status":"`...)
-	b = append(b, statusCodes[s.status]...)
-	b = append(b, `"}]`...)
+	b = append(b, ',')
+	b = v.appendClaimItem(b, oi, k, s)
+	b = append(b, "}]"...)
 	if kind == claimExchange {
 		b = append(b, `,"exchanged_items":[]`...)
 	}
