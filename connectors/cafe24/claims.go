@@ -11,7 +11,8 @@ import (
 	"github.com/mallsync/mallsync"
 )
 
-// claimJSON is one embedded claim of an order (the object of GET /cancellation|return|exchange/{claim_code}).
+// claimJSON is a claim's own fields (the object of GET /cancellation|return|exchange/{claim_code}
+// and of an order's embeds).
 type claimJSON struct {
 	OrderID                   string          `json:"order_id"`
 	ClaimCode                 string          `json:"claim_code"`
@@ -22,13 +23,35 @@ type claimJSON struct {
 	PickupCompleted           string          `json:"pickup_completed"`
 	ReturnInvoiceNo           string          `json:"return_invoice_no"`
 	ReturnShippingCompanyName string          `json:"return_shipping_company_name"`
-	Items                     []claimItemJSON `json:"items"`
-	ExchangedItems            []claimItemJSON `json:"exchanged_items"`
 }
 
-type claimItemJSON struct {
-	OrderItemCode string      `json:"order_item_code"`
-	Quantity      json.Number `json:"quantity"`
+// claimObjectJSON is a claim with its items: in an order's embeds, and from the claim
+// endpoints, whose items are whole items (with their status) or, in the bulk answers, code
+// and quantity.
+type claimObjectJSON struct {
+	claimJSON
+	Items []struct {
+		OrderItemCode string      `json:"order_item_code"`
+		Quantity      json.Number `json:"quantity"`
+		ClaimQuantity json.Number `json:"claim_quantity"`
+		OrderStatus   string      `json:"order_status"`
+		ClaimCode     string      `json:"claim_code"`
+	} `json:"items"`
+}
+
+// decodeClaim decodes a claim object of kind and checks it names itself and its items.
+func decodeClaim(kind mallsync.ClaimKind, raw json.RawMessage) (claimObjectJSON, error) {
+	var cj claimObjectJSON
+	if err := json.Unmarshal(raw, &cj); err != nil {
+		return cj, fmt.Errorf("%s claim JSON does not decode: %s", kind, decodeReason(err))
+	}
+	if cj.ClaimCode == "" {
+		return cj, fmt.Errorf("%s claim has no claim_code", kind)
+	}
+	if len(cj.Items) == 0 {
+		return cj, fmt.Errorf("%s claim %s has no items", kind, cj.ClaimCode)
+	}
+	return cj, nil
 }
 
 // undoneCode is the platform status mallsync records for a withdrawn claim (Cafe24 has no
@@ -66,15 +89,9 @@ func (m *mapper) mapClaims(o *orderJSON, order *mallsync.Order) ([]mallsync.Clai
 
 func (m *mapper) mapClaim(kind mallsync.ClaimKind, raw json.RawMessage, order *mallsync.Order,
 	lines map[string]*mallsync.OrderLine, items map[string]*itemJSON) (mallsync.Claim, error) {
-	var cj claimJSON
-	if err := json.Unmarshal(raw, &cj); err != nil {
-		return mallsync.Claim{}, fmt.Errorf("%s claim JSON does not decode: %s", kind, decodeReason(err))
-	}
-	if cj.ClaimCode == "" {
-		return mallsync.Claim{}, fmt.Errorf("%s claim has no claim_code", kind)
-	}
-	if len(cj.Items) == 0 {
-		return mallsync.Claim{}, fmt.Errorf("%s claim %s has no items", kind, cj.ClaimCode)
+	cj, err := decodeClaim(kind, raw)
+	if err != nil {
+		return mallsync.Claim{}, err
 	}
 	c := mallsync.Claim{
 		PlatformClaimID: cj.ClaimCode, PlatformOrderID: order.PlatformOrderID, Kind: kind,

@@ -191,19 +191,6 @@ func recordName(raw json.RawMessage, idField, what string, i int) string {
 	return fmt.Sprintf("%s #%d", what, i+1)
 }
 
-// claimObjectJSON is a claim as its own endpoint returns it: its items are whole items (with
-// their status) or, in the bulk answers, code and quantity.
-type claimObjectJSON struct {
-	claimJSON
-	Items []struct {
-		OrderItemCode string      `json:"order_item_code"`
-		Quantity      json.Number `json:"quantity"`
-		ClaimQuantity json.Number `json:"claim_quantity"`
-		OrderStatus   string      `json:"order_status"`
-		ClaimCode     string      `json:"claim_code"`
-	} `json:"items"`
-}
-
 // claimStatusWords maps the claim-level status word of the claim endpoints to the item code
 // it stands for, so that the unified status still comes from the status map.
 var claimStatusWords = map[mallsync.ClaimKind]map[string]string{
@@ -216,15 +203,9 @@ var claimStatusWords = map[mallsync.ClaimKind]map[string]string{
 // withdrawal (undone "T"); the status of its items that carry this claim's code and a code of
 // its kind; the claim's own status word. A claim with none of these does not map.
 func (m *mapper) mapClaimObject(kind mallsync.ClaimKind, raw json.RawMessage) (mallsync.Claim, error) {
-	var cj claimObjectJSON
-	if err := json.Unmarshal(raw, &cj); err != nil {
-		return mallsync.Claim{}, fmt.Errorf("%s claim JSON does not decode: %s", kind, decodeReason(err))
-	}
-	if cj.ClaimCode == "" {
-		return mallsync.Claim{}, fmt.Errorf("%s claim has no claim_code", kind)
-	}
-	if len(cj.Items) == 0 {
-		return mallsync.Claim{}, fmt.Errorf("%s claim %s has no items", kind, cj.ClaimCode)
+	cj, err := decodeClaim(kind, raw)
+	if err != nil {
+		return mallsync.Claim{}, err
 	}
 	c := mallsync.Claim{PlatformClaimID: cj.ClaimCode, PlatformOrderID: cj.OrderID, Kind: kind,
 		ReasonType: cj.ClaimReasonType, Reason: cj.ClaimReason,
