@@ -14,15 +14,15 @@ import (
 // claimJSON is a claim's own fields (the object of GET /cancellation|return|exchange/{claim_code}
 // and of an order's embeds).
 type claimJSON struct {
-	OrderID                   string          `json:"order_id"`
-	ClaimCode                 string          `json:"claim_code"`
-	ClaimReasonType           string          `json:"claim_reason_type"`
-	ClaimReason               string          `json:"claim_reason"`
-	Status                    string          `json:"status"`
-	Undone                    string          `json:"undone"`
-	PickupCompleted           string          `json:"pickup_completed"`
-	ReturnInvoiceNo           string          `json:"return_invoice_no"`
-	ReturnShippingCompanyName string          `json:"return_shipping_company_name"`
+	OrderID                   string `json:"order_id"`
+	ClaimCode                 string `json:"claim_code"`
+	ClaimReasonType           string `json:"claim_reason_type"`
+	ClaimReason               string `json:"claim_reason"`
+	Status                    string `json:"status"`
+	Undone                    string `json:"undone"`
+	PickupCompleted           string `json:"pickup_completed"`
+	ReturnInvoiceNo           string `json:"return_invoice_no"`
+	ReturnShippingCompanyName string `json:"return_shipping_company_name"`
 }
 
 // claimObjectJSON is a claim with its items: in an order's embeds, and from the claim
