@@ -23,6 +23,9 @@ func TestClaimLifecycle(t *testing.T) {
 		for _, c := range tr.Claims {
 			kinds[c.Kind]++
 			statuses[c.Status]++
+			if c.Kind == "cancel" && c.Status == "undone" {
+				statuses["cancel undone"]++
+			}
 		}
 	}
 	lines := len(s.Truth().Lines)
@@ -32,7 +35,7 @@ func TestClaimLifecycle(t *testing.T) {
 			t.Errorf("%s claims on %.4f of lines, want ~%.3f", kind, got, want)
 		}
 	}
-	for _, st := range []string{"C40", "R40", "E40", "R11", "E11", "R12", "undone", "R10", "R20", "E31"} {
+	for _, st := range []string{"C40", "R40", "E40", "R11", "E11", "R12", "undone", "cancel undone", "R10", "R20", "E31"} {
 		if statuses[st] == 0 {
 			t.Errorf("no claim ever in %s: %v", st, statuses)
 		}

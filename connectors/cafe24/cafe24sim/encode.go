@@ -615,12 +615,13 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	return append(b, '}')
 }
 
-// appendCancellations appends the embed=cancellation array: one claim per cancelled item.
+// appendCancellations appends the embed=cancellation array: one claim per item whose
+// cancellation was requested, withdrawn ones included (undone "T").
 func (v *view) appendCancellations(b []byte, oi uint32, states []itemState) []byte {
 	b = append(b, `,"cancellation":[`...)
 	first := true
 	for k, s := range states {
-		if s.status != stC00 && s.status != stC40 {
+		if it := &v.d.items[v.d.orders[oi].first+uint32(k)]; it.claim != claimCancel || !hasClaim(it, s) {
 			continue
 		}
 		if !first {
@@ -632,7 +633,7 @@ func (v *view) appendCancellations(b []byte, oi uint32, states []itemState) []by
 	return append(b, ']')
 }
 
-// appendCancellation appends the cancellation of the order's k-th item (in C00 or C40).
+// appendCancellation appends the cancellation of the order's k-th item.
 func (v *view) appendCancellation(b []byte, oi uint32, k int, s itemState) []byte {
 	it := &v.d.items[v.d.orders[oi].first+uint32(k)]
 	b = append(b, `{"shop_no":1,"order_id":"`...)
@@ -644,6 +645,11 @@ func (v *view) appendCancellation(b []byte, oi uint32, k int, s itemState) []byt
 		b = append(b, `"canceled"`...)
 	} else {
 		b = append(b, `"canceling"`...)
+	}
+	if s.has(evUndone) {
+		b = append(b, `,"undone":"T","undone_reason_type":"A","undone_reason":"구매자 철회"`...)
+	} else {
+		b = append(b, `,"undone":"F","undone_reason_type":null,"undone_reason":null`...)
 	}
 	b = append(b, `,"claim_reason_type":"`...)
 	b = append(b, cancelReasons[it.reason].typ...)

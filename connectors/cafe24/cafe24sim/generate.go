@@ -251,7 +251,7 @@ func (d *dataset) genOrder(r *rand.Rand, oi uint32, at int32, seq uint32, maxIte
 				it.ship = uint8(k)
 			}
 			if r.IntN(100) < 3 {
-				cancel(r, &it, o.pay)
+				cancel(r, &it, o.pay, d.seed, uint32(len(d.items)))
 			} else {
 				afterDelivery(d.seed, uint32(len(d.items)), &it)
 			}
@@ -280,22 +280,38 @@ func schedule(r *rand.Rand, pay int32) [4]int32 {
 
 // cancel turns it into a cancelled item: a request some time after payment and before
 // shipping, then the cancel itself. Later normal events never happen.
-func cancel(r *rand.Rand, it *item, pay int32) {
+//
+// About one request in ten is withdrawn by the buyer (undone) before the item ships: the item
+// then goes on as it would have. That draw comes from the item's own generator, so the rest of
+// the data set does not depend on it.
+func cancel(r *rand.Rand, it *item, pay int32, seed uint64, ii uint32) {
 	shipped := it.ev[evShipped-evPlaced]
 	req := pay + between(r, minute, int64(shipped-pay))
 	it.before = stN10
-	if it.ev[evPlaced-evPlaced] < req {
+	placed := it.ev[evPlaced-evPlaced] < req
+	if placed {
 		it.before = stN20
-	} else {
+	}
+	canceled := req + between(r, 30*minute, 48*hour)
+	it.reason = uint8(r.IntN(len(cancelReasons)))
+	it.claim = claimCancel
+	it.ev[evCancelReq-evPlaced] = req
+	if w := rand.New(rand.NewPCG(mix(seed^0xca9ce1), uint64(ii))); w.IntN(10) == 0 {
+		span := int64(shipped - req)
+		undone := req + int32(span/2)
+		if span > 2*minute {
+			undone = req + between(w, minute, span-minute)
+		}
+		it.ev[evUndone-evPlaced] = undone
+		return
+	}
+	if !placed {
 		it.ev[evPlaced-evPlaced] = never
 	}
 	for _, k := range []evKind{evShipped, evDelivered, evConfirmed} {
 		it.ev[k-evPlaced] = never
 	}
-	it.ev[evCancelReq-evPlaced] = req
-	it.ev[evCanceled-evPlaced] = req + between(r, 30*minute, 48*hour)
-	it.reason = uint8(r.IntN(len(cancelReasons)))
-	it.claim = claimCancel
+	it.ev[evCanceled-evPlaced] = canceled
 }
 
 // afterDelivery gives about 4% of delivered items a return and 2% an exchange. Of those

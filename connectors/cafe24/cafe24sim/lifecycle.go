@@ -140,7 +140,7 @@ func (v *view) state(ii uint32, paid bool) itemState {
 	switch {
 	case s.has(evCanceled):
 		s.status = stC40
-	case s.has(evCancelReq):
+	case s.has(evCancelReq) && !s.has(evUndone):
 		s.status = stC00
 	case s.has(evConfirmed):
 		s.status = stN50

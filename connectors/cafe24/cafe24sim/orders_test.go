@@ -262,7 +262,9 @@ func TestClockMovesOrdersOn(t *testing.T) {
 		t.Fatalf("nothing moved: %v → %v", t1.ByStatus(), t2.ByStatus())
 	}
 	// Every line of day 10 has the same or a later status on day 20.
-	rank := map[string]int{"N00": 0, "N10": 1, "N20": 2, "N30": 3, "N40": 4, "N50": 5, "C00": 6, "C40": 7}
+	// A cancellation request (C00) may be withdrawn, the item going on from N10/N20: it is
+	// checked in TestClaimLifecycle, not here.
+	rank := map[string]int{"N00": 0, "N10": 1, "N20": 2, "N30": 3, "N40": 4, "N50": 5, "C40": 7}
 	later := map[string]string{}
 	for _, l := range t2.Lines {
 		later[l.ItemCode] = l.Status

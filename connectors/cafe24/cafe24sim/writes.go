@@ -18,6 +18,7 @@ import (
 //	POST /shipments            register invoices (≤100): items N10/N20 → N30 ("shipping") or
 //	                           invoice only ("standby"); a new shipping_code per request
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
+//	PUT  /cancellation         withdraw cancellation requests (≤10, undone "T"): back to N10/N20
 //	POST /return               accept return requests (≤100): R00 → R10 ("accepted")
 //	PUT  /return               (≤10) pickup_completed "T" → R20, status "returned" → R40,
 //	                           undone "T" → back to order_status_before_cs
@@ -31,7 +32,7 @@ import (
 // "message":…} beside the order_id. Asking for a state the item is already in is 409
 // ("identical update"), so a write repeated after a lost answer is told apart from a refusal.
 // Not simulated (422 says so): creating seller-side claims for items without a request,
-// withdrawing or rejecting cancellations, PUT /shipments.
+// rejecting cancellation requests, PUT /shipments.
 
 // invoice is a tracking number a seller registered for one parcel.
 type invoice struct {
@@ -80,7 +81,7 @@ func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
 
 // writeLimits is how many requests one call of each write endpoint takes.
 var writeLimits = map[string]int{
-	"POST shipments": 100, "POST cancellation": 100, "POST return": 100, "PUT return": 10,
+	"POST shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "POST return": 100, "PUT return": 10,
 	"PUT returnrequests": 100, "POST exchange": 100, "PUT exchange": 10, "PUT exchangerequests": 100,
 }
 
@@ -118,7 +119,7 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	limit, ok := writeLimits[endpoint]
 	if !ok {
 		switch endpoint {
-		case "PUT cancellation", "PUT cancellationrequests", "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
+		case "PUT cancellationrequests", "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
 			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, endpoint+" is not simulated")
 		}
 		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+endpoint)
@@ -254,6 +255,27 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 		}
 		werr = step(v, items, itemCodes, paid, now, claimCancel, map[uint8]bool{stC00: true}, map[uint8]bool{stC40: true},
 			"a cancellation request", func(j uint32) { d.setEvent(j, evCanceled, now) })
+	case "PUT cancellation":
+		if req.Undone != "T" {
+			return nil, refuse(http.StatusUnprocessableEntity, "only undone T (withdrawing the request) is simulated")
+		}
+		werr = step(v, items, itemCodes, paid, now, claimCancel, map[uint8]bool{stC00: true}, nil, "a cancellation request", func(j uint32) {
+			d.clearAfter(j, now, evCanceled, evUndone)
+			d.setEvent(j, evUndone, now)
+			// The item goes on as if never cancelled: placed, shipped, delivered, confirmed.
+			const day = 86400
+			for i, k := range []evKind{evPlaced, evShipped, evDelivered, evConfirmed} {
+				if t := d.items[j].ev[k-evPlaced]; t == never || t <= now && k != evPlaced {
+					d.setEvent(j, k, now+[]int32{2 * 3600, day, 2 * day, 9 * day}[i])
+				}
+			}
+		})
+		if werr != nil && werr.status == http.StatusUnprocessableEntity {
+			// Already withdrawn is an identical update.
+			if s := v.state(items[0], paid); s.has(evUndone) && d.items[items[0]].claim == claimCancel {
+				werr = refuse(http.StatusConflict, "identical update: the cancellation request of %s is already withdrawn", itemCodes[0])
+			}
+		}
 	case "POST return", "POST exchange":
 		if req.Status != "accepted" {
 			return nil, refuse(http.StatusUnprocessableEntity, "status %q is not simulated: use accepted", req.Status)

@@ -34,11 +34,13 @@ func lineIn(tr Truth, itemCode string) TruthLine {
 	return TruthLine{}
 }
 
-// firstLine returns the first truth line in status st (and its claim code).
-func firstLine(t *testing.T, tr Truth, st string, skip map[string]bool) TruthLine {
+// firstLine returns the first truth line in status st of an order not in used, and marks
+// its order used.
+func firstLine(t *testing.T, tr Truth, st string, used map[string]bool) TruthLine {
 	t.Helper()
 	for _, l := range tr.Lines {
-		if l.Status == st && !skip[l.OrderID] {
+		if l.Status == st && !used[l.OrderID] {
+			used[l.OrderID] = true
 			return l
 		}
 	}
@@ -111,6 +113,22 @@ func TestWritesMoveTheTruth(t *testing.T) {
 		code, _ = b.send(t, http.MethodPost, "cancellation", body)
 		expect("accept cancel again", code, http.StatusConflict, "C40", l)
 	}
+	// Withdraw a cancellation request: the item goes on from where it was; again: 409.
+	{
+		l := firstLine(t, tr, "C00", used)
+		body = fmt.Sprintf(`{"requests":[{"order_id":%q,"claim_code":%q,"undone":"T"}]}`, l.OrderID, l.ClaimCode)
+		code, _ = b.send(t, http.MethodPut, "cancellation", body)
+		if code != http.StatusOK {
+			t.Fatalf("withdraw cancel: %d", code)
+		}
+		if st := lineIn(b.srv.Truth(), l.ItemCode).Status; st != "N10" && st != "N20" {
+			t.Fatalf("withdrawn cancellation: %s is %s, want N10 or N20", l.ItemCode, st)
+		}
+		code, _ = b.send(t, http.MethodPut, "cancellation", body)
+		if code != http.StatusConflict {
+			t.Fatalf("withdraw cancel again: %d, want 409", code)
+		}
+	}
 	ret := firstLine(t, tr, "R00", used)
 	used[ret.OrderID] = true
 	code, _ = b.send(t, http.MethodPost, "return", fmt.Sprintf(`{"requests":[{"order_id":%q,"status":"accepted","items":[{"order_item_code":%q,"quantity":1}]}]}`, ret.OrderID, ret.ItemCode))
@@ -150,8 +168,8 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("11 requests to PUT /return: %d, want 422", code)
 	}
-	if code, out := b.send(t, http.MethodPut, "cancellation", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
-		t.Fatalf("PUT /cancellation: %d %s", code, out["error"])
+	if code, out := b.send(t, http.MethodPut, "cancellationrequests", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
+		t.Fatalf("PUT /cancellationrequests: %d %s", code, out["error"])
 	}
 	readOnly := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_order"}), true)
 	r := httptest.NewRequest(http.MethodPost, "/api/v2/admin/shipments", strings.NewReader(`{"requests":[]}`))
