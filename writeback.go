@@ -9,6 +9,8 @@ const (
 	WriteShip WriteAction = "ship"
 	// WriteAcceptCancel accepts a buyer's cancellation request: the lines are cancelled.
 	WriteAcceptCancel WriteAction = "accept_cancel"
+	// WriteRejectCancel rejects it: the lines go on to be shipped.
+	WriteRejectCancel WriteAction = "reject_cancel"
 	// WriteAcceptReturn and WriteRejectReturn answer a buyer's return request.
 	WriteAcceptReturn WriteAction = "accept_return"
 	WriteRejectReturn WriteAction = "reject_return"

@@ -54,6 +54,25 @@ func decodeClaim(kind mallsync.ClaimKind, raw json.RawMessage) (claimObjectJSON,
 	return cj, nil
 }
 
+// rejectedCancelCode is Cafe24's code for a rejected cancellation request. The item shows it
+// until it ships; then its claim stays rejected while the item moves on (N30 …).
+const rejectedCancelCode = "C11"
+
+// rejectedCancel reports whether a cancellation claim that is not withdrawn has items that all
+// moved on to normal statuses: a request that ends neither cancelled (C40) nor withdrawn was
+// rejected, and the item went on to ship.
+func rejectedCancel(kind mallsync.ClaimKind, itemStatuses []string) bool {
+	if kind != mallsync.ClaimCancel || len(itemStatuses) == 0 {
+		return false
+	}
+	for _, st := range itemStatuses {
+		if !strings.HasPrefix(st, "N") {
+			return false
+		}
+	}
+	return true
+}
+
 // undoneCode is the platform status mallsync records for a withdrawn claim (Cafe24 has no
 // code for it: the claim object says undone "T" and the item goes back to its status before).
 const undoneCode = "undone"
@@ -122,6 +141,15 @@ func (m *mapper) mapClaim(kind mallsync.ClaimKind, raw json.RawMessage, order *m
 		if at := requestedAt(kind, items[ci.OrderItemCode]); !at.IsZero() && (c.RequestedAt.IsZero() || at.Before(c.RequestedAt)) {
 			c.RequestedAt = at
 		}
+	}
+	statuses := make([]string, len(c.Lines))
+	for i, cl := range c.Lines {
+		if l := lines[cl.PlatformLineID]; l.ClaimCode == cj.ClaimCode {
+			statuses[i] = l.PlatformStatus
+		}
+	}
+	if c.PlatformStatus == "" && cj.Undone != "T" && rejectedCancel(kind, statuses) {
+		c.PlatformStatus = rejectedCancelCode
 	}
 	switch {
 	case cj.Undone == "T":

@@ -29,6 +29,9 @@
 //     claims are still open and reading them again by order_id (100 per call, in order_date
 //     windows that the order ids' days give). A claim stays open in the store until the
 //     platform shows it completed, rejected or withdrawn, so its last step is always read.
+//     A rejected cancellation request shows C11 only until the item ships; a cancellation
+//     whose items are back in N statuses without undone "T" is read as rejected (C11): a
+//     request ends cancelled, withdrawn or rejected, and only a rejected one lets the item ship.
 //     The pass ending is what "caught up" means; the next Fetch with a later now starts a new
 //     pass.
 //

@@ -36,6 +36,7 @@ func testStatusMap() mallsync.StatusMap {
 	line("N40", mallsync.LineDelivered)
 	line("N50", mallsync.LineConfirmed)
 	claim("C00", "", mallsync.ClaimCancel, mallsync.ClaimRequested)
+	claim("C11", "", mallsync.ClaimCancel, mallsync.ClaimRejected)
 	claim("C10", "", mallsync.ClaimCancel, mallsync.ClaimAccepted)
 	claim("C40", mallsync.LineCanceled, mallsync.ClaimCancel, mallsync.ClaimCompleted)
 	claim("C47", mallsync.LineCanceled, mallsync.ClaimCancel, mallsync.ClaimCompleted)

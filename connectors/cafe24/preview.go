@@ -232,6 +232,17 @@ func (m *mapper) mapClaimObject(kind mallsync.ClaimKind, raw json.RawMessage) (m
 		}
 		c.Lines = append(c.Lines, mallsync.ClaimLine{PlatformLineID: it.OrderItemCode, Quantity: qty, PlatformStatus: code})
 	}
+	var itemStatuses []string
+	for _, it := range cj.Items {
+		st := it.OrderStatus
+		if it.ClaimCode != cj.ClaimCode {
+			st = "" // the item is in another claim: it says nothing of this one
+		}
+		itemStatuses = append(itemStatuses, st)
+	}
+	if c.PlatformStatus == "" && cj.Undone != "T" && rejectedCancel(kind, itemStatuses) {
+		c.PlatformStatus = rejectedCancelCode
+	}
 	code := c.PlatformStatus
 	if cj.Undone != "T" && code == "" && cj.Status != "" {
 		word := strings.TrimSpace(cj.Status)

@@ -14,6 +14,7 @@ import (
 //
 //	ship                  POST /shipments          (≤100 a call) status shipping, a new shipping_code
 //	accept_cancel         POST /cancellation       (≤100) status canceled, recover_inventory T
+//	reject_cancel         PUT  /cancellationrequests (≤100) undone T, reject_reason
 //	accept_return         POST /return             (≤100) status accepted
 //	reject_return         PUT  /returnrequests     (≤100) undone T, reject_reason
 //	return_collected      PUT  /return             (≤10)  status processing, pickup_completed T
@@ -96,11 +97,12 @@ func endpointOf(w mallsync.WriteBack) (writeEndpoint, map[string]any, error) {
 			req["same_product"] = "T"
 		}
 		req["items"], err = items(true)
-	case mallsync.WriteRejectReturn, mallsync.WriteRejectExchange:
-		e = writeEndpoint{http.MethodPut, "/returnrequests", "returnrequests", 100}
-		if w.Action == mallsync.WriteRejectExchange {
-			e = writeEndpoint{http.MethodPut, "/exchangerequests", "exchangerequests", 100}
-		}
+	case mallsync.WriteRejectCancel, mallsync.WriteRejectReturn, mallsync.WriteRejectExchange:
+		e = map[mallsync.WriteAction]writeEndpoint{
+			mallsync.WriteRejectCancel:   {http.MethodPut, "/cancellationrequests", "cancellationrequests", 100},
+			mallsync.WriteRejectReturn:   {http.MethodPut, "/returnrequests", "returnrequests", 100},
+			mallsync.WriteRejectExchange: {http.MethodPut, "/exchangerequests", "exchangerequests", 100},
+		}[w.Action]
 		req["undone"], req["reject_reason"] = "T", w.Reason
 		req["items"], err = items(false)
 	case mallsync.WriteReturnCollected, mallsync.WriteReturnCompleted:

@@ -59,6 +59,9 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 		want{item: c.ItemCode, status: "C40"})
 	wc := pick("C00", 1)[0] // withdrawn: back to N10 or N20, whichever it was
 	add(mallsync.WriteBack{Action: mallsync.WriteWithdrawClaim, OrderID: wc.OrderID, ClaimID: wc.ClaimCode, ClaimKind: mallsync.ClaimCancel}, want{})
+	rc := pick("C00", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteRejectCancel, OrderID: rc.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: rc.ItemCode}}, Reason: "이미 포장됨"},
+		want{item: rc.ItemCode, status: "C11"})
 	r := pick("R00", 1)[0]
 	add(mallsync.WriteBack{Action: mallsync.WriteAcceptReturn, OrderID: r.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: r.ItemCode, Quantity: r.Quantity}}},
 		want{item: r.ItemCode, status: "R10"})
@@ -76,9 +79,9 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 121 ships in 2 calls (100 + 21, the second a 207 for the delivered line), 12 return
-	// withdrawals in 2 (cap 10), one call each for the other four; the invalid one never leaves.
-	if n := sim.Calls() - calls; n != 2+2+4 {
-		t.Errorf("%d calls, want 8: the caps are not used", n)
+	// withdrawals in 2 (cap 10), one call each for the other five; the invalid one never leaves.
+	if n := sim.Calls() - calls; n != 2+2+5 {
+		t.Errorf("%d calls, want 9: the caps are not used", n)
 	}
 	if st := func() string {
 		for _, l := range sim.Truth().Lines {

@@ -576,7 +576,7 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 			b = append(b, `"undone"`...)
 		case s.status == stC40 || s.status == stR40 || s.status == stE40:
 			b = append(b, `"completed"`...)
-		case s.status == stR11 || s.status == stE11:
+		case s.status == stR11 || s.status == stE11 || it.claim == claimCancel && s.has(evRejected):
 			b = append(b, `"rejected"`...)
 		default:
 			b = append(b, `"requested"`...)

@@ -281,9 +281,10 @@ func schedule(r *rand.Rand, pay int32) [4]int32 {
 // cancel turns it into a cancelled item: a request some time after payment and before
 // shipping, then the cancel itself. Later normal events never happen.
 //
-// About one request in ten is withdrawn by the buyer (undone) before the item ships: the item
-// then goes on as it would have. That draw comes from the item's own generator, so the rest of
-// the data set does not depend on it.
+// About one request in ten is withdrawn by the buyer (undone) and one in ten rejected by the
+// seller (C11 until the item ships), both before shipping: the item then goes on as it would
+// have. That draw comes from the item's own generator, so the rest of the data set does not
+// depend on it.
 func cancel(r *rand.Rand, it *item, pay int32, seed uint64, ii uint32) {
 	shipped := it.ev[evShipped-evPlaced]
 	req := pay + between(r, minute, int64(shipped-pay))
@@ -296,13 +297,14 @@ func cancel(r *rand.Rand, it *item, pay int32, seed uint64, ii uint32) {
 	it.reason = uint8(r.IntN(len(cancelReasons)))
 	it.claim = claimCancel
 	it.ev[evCancelReq-evPlaced] = req
-	if w := rand.New(rand.NewPCG(mix(seed^0xca9ce1), uint64(ii))); w.IntN(10) == 0 {
+	w := rand.New(rand.NewPCG(mix(seed^0xca9ce1), uint64(ii)))
+	if fate := w.IntN(10); fate <= 1 { // withdrawn by the buyer, or rejected by the seller
 		span := int64(shipped - req)
-		undone := req + int32(span/2)
+		at := req + int32(span/2)
 		if span > 2*minute {
-			undone = req + between(w, minute, span-minute)
+			at = req + between(w, minute, span-minute)
 		}
-		it.ev[evUndone-evPlaced] = undone
+		it.ev[[...]evKind{evUndone, evRejected}[fate]-evPlaced] = at
 		return
 	}
 	if !placed {

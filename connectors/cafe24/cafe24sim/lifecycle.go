@@ -12,6 +12,7 @@ const (
 	stN50              // 구매확정
 	stC00              // 취소신청
 	stC40              // 취소완료
+	stC11              // 취소접수거부 (until the item ships)
 	stR00              // 반품신청
 	stR10              // 반품접수
 	stR11              // 반품 접수 거부
@@ -27,7 +28,7 @@ const (
 	numStatuses
 )
 
-var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "C00", "C40",
+var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "C00", "C40", "C11",
 	"R00", "R10", "R11", "R12", "R20", "R40", "E00", "E10", "E11", "E12", "E31", "E40"}
 
 // isClaimStatus reports whether st is a claim step (C, R or E code).
@@ -137,10 +138,13 @@ func (v *view) state(ii uint32, paid bool) itemState {
 			}
 		}
 	}
+	cancelRejected := v.d.items[ii].claim == claimCancel && s.has(evRejected)
 	switch {
 	case s.has(evCanceled):
 		s.status = stC40
-	case s.has(evCancelReq) && !s.has(evUndone):
+	case cancelRejected && !s.has(evShipped):
+		s.status = stC11
+	case s.has(evCancelReq) && !s.has(evUndone) && !cancelRejected:
 		s.status = stC00
 	case s.has(evConfirmed):
 		s.status = stN50

@@ -34,8 +34,9 @@ type TruthClaim struct {
 	Code    string // claim_code
 	OrderID string
 	Kind    string // "cancel", "return" or "exchange"
-	// Status is the claim's step as a platform code: the item's C, R or E code, or "undone"
-	// when the claim was withdrawn.
+	// Status is the claim's step as a platform code: the item's C, R or E code, "undone"
+	// when the claim was withdrawn, and C11 for a rejected cancellation request (also once
+	// the item has shipped and shows N30 and on).
 	Status    string
 	ItemCodes []string
 	Quantity  int
@@ -69,8 +70,11 @@ type TruthLine struct {
 func (v *view) truthClaim(ii uint32, it *item, s itemState, orderID string, tl TruthLine) TruthClaim {
 	c := TruthClaim{Code: tl.ClaimCode, OrderID: orderID, Kind: [...]string{"", "cancel", "return", "exchange"}[it.claim],
 		Status: statusCodes[s.status], ItemCodes: []string{tl.ItemCode}, Quantity: int(it.qty)}
-	if s.has(evUndone) {
+	switch {
+	case s.has(evUndone):
 		c.Status = "undone"
+	case it.claim == claimCancel && s.has(evRejected):
+		c.Status = "C11" // the claim's last step, also once the item has shipped
 	}
 	if it.claim >= claimReturn {
 		c.ReturnTrackingNo = unquote(v.appendReturnInvoice(nil, ii, it, s))

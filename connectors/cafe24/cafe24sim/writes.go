@@ -19,6 +19,7 @@ import (
 //	                           invoice only ("standby"); a new shipping_code per request
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
 //	PUT  /cancellation         withdraw cancellation requests (≤10, undone "T"): back to N10/N20
+//	PUT  /cancellationrequests reject cancellation requests (≤100, undone "T"): C11 until shipped
 //	POST /return               accept return requests (≤100): R00 → R10 ("accepted")
 //	PUT  /return               (≤10) pickup_completed "T" → R20, status "returned" → R40,
 //	                           undone "T" → back to order_status_before_cs
@@ -32,7 +33,7 @@ import (
 // "message":…} beside the order_id. Asking for a state the item is already in is 409
 // ("identical update"), so a write repeated after a lost answer is told apart from a refusal.
 // Not simulated (422 says so): creating seller-side claims for items without a request,
-// rejecting cancellation requests, PUT /shipments.
+// PUT /shipments.
 
 // invoice is a tracking number a seller registered for one parcel.
 type invoice struct {
@@ -81,7 +82,8 @@ func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
 
 // writeLimits is how many requests one call of each write endpoint takes.
 var writeLimits = map[string]int{
-	"POST shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "POST return": 100, "PUT return": 10,
+	"POST shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "PUT cancellationrequests": 100,
+	"POST return": 100, "PUT return": 10,
 	"PUT returnrequests": 100, "POST exchange": 100, "PUT exchange": 10, "PUT exchangerequests": 100,
 }
 
@@ -119,7 +121,7 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	limit, ok := writeLimits[endpoint]
 	if !ok {
 		switch endpoint {
-		case "PUT cancellationrequests", "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
+		case "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
 			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, endpoint+" is not simulated")
 		}
 		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+endpoint)
@@ -139,7 +141,7 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 		return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, fmt.Sprintf("requests: between 1 and %d per call", limit))
 	}
 	key := strings.TrimSuffix(path, "s")
-	if path == "shipments" || path == "returnrequests" || path == "exchangerequests" {
+	if path == "shipments" || strings.HasSuffix(path, "requests") {
 		key = path
 	}
 	v := newView(s.d, s.clock.Now().Unix(), Faults{}) // a seller acts on the true state, not a late list
@@ -259,23 +261,12 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 		if req.Undone != "T" {
 			return nil, refuse(http.StatusUnprocessableEntity, "only undone T (withdrawing the request) is simulated")
 		}
-		werr = step(v, items, itemCodes, paid, now, claimCancel, map[uint8]bool{stC00: true}, nil, "a cancellation request", func(j uint32) {
-			d.clearAfter(j, now, evCanceled, evUndone)
-			d.setEvent(j, evUndone, now)
-			// The item goes on as if never cancelled: placed, shipped, delivered, confirmed.
-			const day = 86400
-			for i, k := range []evKind{evPlaced, evShipped, evDelivered, evConfirmed} {
-				if t := d.items[j].ev[k-evPlaced]; t == never || t <= now && k != evPlaced {
-					d.setEvent(j, k, now+[]int32{2 * 3600, day, 2 * day, 9 * day}[i])
-				}
-			}
-		})
-		if werr != nil && werr.status == http.StatusUnprocessableEntity {
-			// Already withdrawn is an identical update.
-			if s := v.state(items[0], paid); s.has(evUndone) && d.items[items[0]].claim == claimCancel {
-				werr = refuse(http.StatusConflict, "identical update: the cancellation request of %s is already withdrawn", itemCodes[0])
-			}
+		werr = s.endCancelRequest(v, items, itemCodes, paid, now, evUndone)
+	case "PUT cancellationrequests":
+		if req.Undone != "T" {
+			return nil, refuse(http.StatusUnprocessableEntity, "undone must be T to reject a request")
 		}
+		werr = s.endCancelRequest(v, items, itemCodes, paid, now, evRejected)
 	case "POST return", "POST exchange":
 		if req.Status != "accepted" {
 			return nil, refuse(http.StatusUnprocessableEntity, "status %q is not simulated: use accepted", req.Status)
@@ -334,6 +325,32 @@ func step(v *view, items []uint32, codes []string, paid bool, now int32, kind ui
 	for _, j := range items {
 		if st := v.state(j, paid).status; !done[st] {
 			do(j)
+		}
+	}
+	return nil
+}
+
+// endCancelRequest ends the cancellation requests of items with event k (evUndone: the buyer
+// withdraws; evRejected: the seller refuses). The items go on as if never cancelled.
+func (s *Server) endCancelRequest(v *view, items []uint32, codes []string, paid bool, now int32, k evKind) *writeError {
+	d := v.d
+	for i, j := range items {
+		st := v.state(j, paid)
+		switch {
+		case d.items[j].claim == claimCancel && hasClaim(&d.items[j], st) && st.has(k):
+			return refuse(http.StatusConflict, "identical update: the cancellation request of %s already ended so", codes[i])
+		case d.items[j].claim != claimCancel || st.status != stC00:
+			return refuse(http.StatusUnprocessableEntity, "item %s is %s: it has no open cancellation request", codes[i], statusCodes[st.status])
+		}
+	}
+	const day = 86400
+	for _, j := range items {
+		d.clearAfter(j, now, evCanceled, evUndone, evRejected)
+		d.setEvent(j, k, now)
+		for i, e := range []evKind{evPlaced, evShipped, evDelivered, evConfirmed} {
+			if t := d.items[j].ev[e-evPlaced]; t == never || t <= now && e != evPlaced {
+				d.setEvent(j, e, now+[]int32{2 * 3600, day, 2 * day, 9 * day}[i])
+			}
 		}
 	}
 	return nil

@@ -129,6 +129,15 @@ func TestWritesMoveTheTruth(t *testing.T) {
 			t.Fatalf("withdraw cancel again: %d, want 409", code)
 		}
 	}
+	// Reject a cancellation request: C11 until the item ships; again: 409.
+	{
+		l := firstLine(t, tr, "C00", used)
+		body = fmt.Sprintf(`{"requests":[{"order_id":%q,"items":[{"order_item_code":%q}],"undone":"T","reject_reason":"이미 포장됨"}]}`, l.OrderID, l.ItemCode)
+		code, _ = b.send(t, http.MethodPut, "cancellationrequests", body)
+		expect("reject cancel", code, http.StatusOK, "C11", l)
+		code, _ = b.send(t, http.MethodPut, "cancellationrequests", body)
+		expect("reject cancel again", code, http.StatusConflict, "C11", l)
+	}
 	ret := firstLine(t, tr, "R00", used)
 	used[ret.OrderID] = true
 	code, _ = b.send(t, http.MethodPost, "return", fmt.Sprintf(`{"requests":[{"order_id":%q,"status":"accepted","items":[{"order_item_code":%q,"quantity":1}]}]}`, ret.OrderID, ret.ItemCode))
@@ -168,8 +177,8 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("11 requests to PUT /return: %d, want 422", code)
 	}
-	if code, out := b.send(t, http.MethodPut, "cancellationrequests", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
-		t.Fatalf("PUT /cancellationrequests: %d %s", code, out["error"])
+	if code, out := b.send(t, http.MethodPut, "shipments", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
+		t.Fatalf("PUT /shipments: %d %s", code, out["error"])
 	}
 	readOnly := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_order"}), true)
 	r := httptest.NewRequest(http.MethodPost, "/api/v2/admin/shipments", strings.NewReader(`{"requests":[]}`))
