@@ -54,6 +54,9 @@ type devState struct {
 	Orders int       `json:"orders"`
 	Days   int       `json:"days"`
 	End    time.Time `json:"end"`
+	// Data is the simulator's fingerprint: a newer generator with the same arguments makes
+	// another data set.
+	Data string `json:"data"`
 }
 
 func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Writer) error {
@@ -107,6 +110,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		Seed: cfg.seed, Orders: cfg.orders, Start: end.AddDate(0, 0, -cfg.days), End: end,
 		NoLimits: cfg.noLimits, Clock: cafe24sim.NewClock(now.Truncate(time.Second)),
 	})
+	state.Data = sim.Fingerprint()
 	if cfg.faults {
 		sim.SetFaults(cafe24sim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
 			TruncateRate: 0.02, DuplicateRate: 0.05})

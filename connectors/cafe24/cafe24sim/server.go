@@ -2,8 +2,10 @@ package cafe24sim
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
@@ -366,4 +368,31 @@ func (s *Server) route(b []byte, r *http.Request, path string, fd faultDraw) (in
 		return s.getSupplier(b, parts[1])
 	}
 	return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for /api/v2/admin/"+path)
+}
+
+// Fingerprint names the generated data set: the same options give the same fingerprint, and
+// so does the same seed under another version of the generator only if it generates the same
+// events. Callers that keep synced data across runs (mallsync dev) compare it to know whether
+// that data still belongs to this data set.
+func (s *Server) Fingerprint() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	h := fnv.New64a()
+	var buf [8]byte
+	put := func(v uint64) {
+		binary.LittleEndian.PutUint64(buf[:], v)
+		h.Write(buf[:])
+	}
+	for i := range s.d.orders {
+		o := &s.d.orders[i]
+		put(uint64(uint32(o.at))<<32 | uint64(uint32(o.pay)))
+	}
+	for i := range s.d.items {
+		it := &s.d.items[i]
+		for _, t := range it.ev {
+			put(uint64(uint32(t)))
+		}
+		put(uint64(it.claim)<<16 | uint64(it.qty)<<8 | uint64(it.ship))
+	}
+	return strconv.FormatUint(h.Sum64(), 16)
 }
