@@ -161,3 +161,15 @@ func TestWordListsNeedNoEscaping(t *testing.T) {
 		}
 	}
 }
+
+func TestFingerprintNamesTheDataSet(t *testing.T) {
+	t.Parallel()
+	o := testOptions()
+	o.Orders = 500
+	a, b := New(o).Fingerprint(), New(o).Fingerprint()
+	o.Seed++
+	c := New(o).Fingerprint()
+	if a != b || a == c || a == "" {
+		t.Fatalf("fingerprints %q %q (same options), %q (another seed)", a, b, c)
+	}
+}
