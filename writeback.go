@@ -7,6 +7,10 @@ type WriteAction string
 const (
 	// WriteShip registers an invoice (carrier and tracking number) for lines: they ship.
 	WriteShip WriteAction = "ship"
+	// WriteCorrectInvoice replaces a shipment's carrier and tracking number.
+	WriteCorrectInvoice WriteAction = "correct_invoice"
+	// WriteMarkDelivered records a shipment's delivery.
+	WriteMarkDelivered WriteAction = "mark_delivered"
 	// WriteAcceptCancel accepts a buyer's cancellation request: the lines are cancelled.
 	WriteAcceptCancel WriteAction = "accept_cancel"
 	// WriteRejectCancel rejects it: the lines go on to be shipped.
@@ -38,7 +42,10 @@ type WriteBack struct {
 	// Lines are the lines it is about: for WriteShip (all the order's shippable lines when
 	// empty) and for answers to requests.
 	Lines []WriteLine
-	// CarrierCode and TrackingNo are WriteShip's invoice.
+	// ShipmentID names the shipment of WriteCorrectInvoice and WriteMarkDelivered (Cafe24
+	// shipping_code).
+	ShipmentID string
+	// CarrierCode and TrackingNo are the invoice of WriteShip and WriteCorrectInvoice.
 	CarrierCode string
 	TrackingNo  string
 	// Reason goes with a rejection.

@@ -13,6 +13,8 @@ import (
 // Write-backs. Each mallsync.WriteAction is one request of a Cafe24 bulk endpoint:
 //
 //	ship                  POST /shipments          (≤100 a call) status shipping, a new shipping_code
+//	correct_invoice       PUT  /shipments          (≤100) shipping_code, tracking_no, shipping_company_code
+//	mark_delivered        PUT  /shipments          (≤100) shipping_code, status shipped
 //	accept_cancel         POST /cancellation       (≤100) status canceled, recover_inventory T
 //	reject_cancel         PUT  /cancellationrequests (≤100) undone T, reject_reason
 //	accept_return         POST /return             (≤100) status accepted
@@ -82,6 +84,19 @@ func endpointOf(w mallsync.WriteBack) (writeEndpoint, map[string]any, error) {
 				ids[i] = l.PlatformLineID
 			}
 			req["order_item_code"] = ids
+		}
+	case mallsync.WriteCorrectInvoice, mallsync.WriteMarkDelivered:
+		if w.ShipmentID == "" {
+			return e, nil, fmt.Errorf("%s needs the shipment id (shipping_code)", w.Action)
+		}
+		e = writeEndpoint{http.MethodPut, "/shipments", "shipments", 100}
+		req["shipping_code"] = w.ShipmentID
+		if w.Action == mallsync.WriteMarkDelivered {
+			req["status"] = "shipped"
+		} else if w.TrackingNo == "" || w.CarrierCode == "" {
+			return e, nil, fmt.Errorf("correct_invoice needs a carrier code and a tracking number")
+		} else {
+			req["tracking_no"], req["shipping_company_code"] = w.TrackingNo, w.CarrierCode
 		}
 	case mallsync.WriteAcceptCancel, mallsync.WriteAcceptReturn, mallsync.WriteAcceptExchange:
 		e = map[mallsync.WriteAction]writeEndpoint{

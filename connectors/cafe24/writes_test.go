@@ -131,9 +131,38 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 			t.Errorf("write %d again: %+v, want done before", i, again[i])
 		}
 	}
+	// Correct one parcel's invoice and deliver another, by shipping_code.
+	parcel := map[string]string{}
+	for _, s := range after.Shipments {
+		parcel[s.TrackingNo] = s.ID
+	}
+	fixes := []mallsync.WriteBack{
+		{Action: mallsync.WriteCorrectInvoice, OrderID: writes[0].OrderID, ShipmentID: parcel["MS-0000"], CarrierCode: "0006", TrackingNo: "MS-FIXED"},
+		{Action: mallsync.WriteMarkDelivered, OrderID: writes[1].OrderID, ShipmentID: parcel["MS-0001"]},
+		{Action: mallsync.WriteMarkDelivered, OrderID: writes[1].OrderID},
+	}
+	fixed, err := conn.Write(ctx, fixes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fixed[0].Done || !fixed[1].Done || fixed[2].Done || !strings.Contains(fixed[2].Message, "shipment id") {
+		t.Fatalf("invoice fixes: %+v", fixed)
+	}
+	now := sim.Truth()
+	for _, s := range now.Shipments {
+		if s.ID == parcel["MS-0000"] && (s.TrackingNo != "MS-FIXED" || s.CarrierCode != "0006") {
+			t.Errorf("corrected parcel %+v", s)
+		}
+	}
+	for _, l := range now.Lines {
+		if l.ItemCode == writes[1].Lines[0].PlatformLineID && l.Status != "N40" {
+			t.Errorf("delivered line is %s", l.Status)
+		}
+	}
+
 	shipped := 0
 	for _, s := range sim.Truth().Shipments {
-		if strings.HasPrefix(s.TrackingNo, "MS-") {
+		if strings.HasPrefix(s.TrackingNo, "MS-") { // one corrected to MS-FIXED
 			shipped++
 		}
 	}

@@ -17,6 +17,8 @@ import (
 //
 //	POST /shipments            register invoices (≤100): items N10/N20 → N30 ("shipping") or
 //	                           invoice only ("standby"); a new shipping_code per request
+//	PUT  /shipments            (≤100) by shipping_code: tracking_no with shipping_company_code
+//	                           corrects the invoice; status "shipped" delivers (N30 → N40)
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
 //	PUT  /cancellation         withdraw cancellation requests (≤10, undone "T"): back to N10/N20
 //	PUT  /cancellationrequests reject cancellation requests (≤100, undone "T"): C11 until shipped
@@ -32,8 +34,7 @@ import (
 // succeeded and 207 otherwise, each element either the resource or {"status":4xx,
 // "message":…} beside the order_id. Asking for a state the item is already in is 409
 // ("identical update"), so a write repeated after a lost answer is told apart from a refusal.
-// Not simulated (422 says so): creating seller-side claims for items without a request,
-// PUT /shipments.
+// Not simulated (422 says so): creating seller-side claims for items without a request.
 
 // invoice is a tracking number a seller registered for one parcel.
 type invoice struct {
@@ -82,7 +83,7 @@ func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
 
 // writeLimits is how many requests one call of each write endpoint takes.
 var writeLimits = map[string]int{
-	"POST shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "PUT cancellationrequests": 100,
+	"POST shipments": 100, "PUT shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "PUT cancellationrequests": 100,
 	"POST return": 100, "PUT return": 10,
 	"PUT returnrequests": 100, "POST exchange": 100, "PUT exchange": 10, "PUT exchangerequests": 100,
 }
@@ -94,6 +95,7 @@ type writeRequest struct {
 	Status              string   `json:"status"`
 	TrackingNo          string   `json:"tracking_no"`
 	ShippingCompanyCode string   `json:"shipping_company_code"`
+	ShippingCode        string   `json:"shipping_code"`
 	OrderItemCode       []string `json:"order_item_code"`
 	PickupCompleted     string   `json:"pickup_completed"`
 	Undone              string   `json:"undone"`
@@ -121,7 +123,7 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	limit, ok := writeLimits[endpoint]
 	if !ok {
 		switch endpoint {
-		case "PUT shipments", "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
+		case "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
 			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, endpoint+" is not simulated")
 		}
 		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+endpoint)
@@ -203,6 +205,19 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 	}
 	var items []uint32
 	switch {
+	case endpoint == "PUT shipments":
+		ship, ok := parseShippingCode(req.ShippingCode, req.OrderID)
+		if !ok {
+			return nil, refuse(http.StatusUnprocessableEntity, "shipping_code %q is not a shipment of order %s", req.ShippingCode, req.OrderID)
+		}
+		for j := o.first; j < o.first+uint32(o.n); j++ {
+			if d.items[j].ship == ship && v.state(j, paid).has(evShipped) {
+				items = append(items, j)
+			}
+		}
+		if len(items) == 0 {
+			return nil, refuse(http.StatusNotFound, "order %s has no shipment %s", req.OrderID, req.ShippingCode)
+		}
 	case req.ClaimCode != "":
 		for j := o.first; j < o.first+uint32(o.n); j++ {
 			if it := &d.items[j]; hasClaim(it, v.state(j, paid)) && unquote(v.appendClaimCode(nil, it)) == req.ClaimCode {
@@ -249,6 +264,12 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 		if werr == nil {
 			res["shipping_code"] = unquote(v.appendShippingCode(nil, oi, d.items[items[0]].ship))
 			res["status"], res["tracking_no"], res["shipping_company_code"], res["order_item_code"] = req.Status, req.TrackingNo, req.ShippingCompanyCode, itemCodes
+		}
+		return res, werr
+	case "PUT shipments":
+		werr = s.updateShipment(v, oi, items, itemCodes, req, now, paid)
+		if werr == nil {
+			res["shipping_code"] = req.ShippingCode
 		}
 		return res, werr
 	case "POST cancellation":
@@ -424,7 +445,7 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 	for i, j := range items {
 		it := &d.items[j]
 		st := v.state(j, paid).status
-		if inv, ok := d.invoices[invoiceKey(oi, it.ship)]; ok && inv.trackingNo == req.TrackingNo && (st == stN30 || req.Status == "standby") {
+		if inv, ok := d.invoices[invoiceKey(oi, it.ship)]; ok && inv.trackingNo == req.TrackingNo && (st == stN30 || st == stN40 || st == stN50 || req.Status == "standby") {
 			already++
 			continue
 		}
@@ -482,4 +503,67 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 		}
 	}
 	return nil
+}
+
+// parseShippingCode returns the shipment number of D-{orderID}-NN.
+func parseShippingCode(code, orderID string) (uint8, bool) {
+	n, ok := strings.CutPrefix(code, "D-"+orderID+"-")
+	if !ok || len(n) != 2 || n[0] < '0' || n[0] > '9' || n[1] < '0' || n[1] > '9' {
+		return 0, false
+	}
+	return (n[0]-'0')*10 + n[1] - '0', true
+}
+
+// updateShipment applies PUT /shipments to the items of one parcel: a new invoice (not with
+// a status, as Cafe24 says), or status shipped (delivered now).
+func (s *Server) updateShipment(v *view, oi uint32, items []uint32, codes []string, req *writeRequest, now int32, paid bool) *writeError {
+	d := v.d
+	it := &d.items[items[0]]
+	switch {
+	case req.TrackingNo != "" && req.Status != "":
+		return refuse(http.StatusUnprocessableEntity, "tracking_no and status cannot be changed in one request")
+	case req.TrackingNo != "":
+		if !trackingNoPattern.MatchString(req.TrackingNo) || len(req.ShippingCompanyCode) != 4 {
+			return refuse(http.StatusUnprocessableEntity, "tracking_no (1 to 40 letters, digits or dashes) needs a 4-digit shipping_company_code")
+		}
+		if req.TrackingNo == unquote(v.appendTrackingNo(nil, oi, it)) && req.ShippingCompanyCode == v.carrierCode(oi, it) {
+			return refuse(http.StatusConflict, "identical update: shipment %s already carries invoice %s", req.ShippingCode, req.TrackingNo)
+		}
+		if d.invoices == nil {
+			d.invoices = map[uint64]invoice{}
+		}
+		d.invoices[invoiceKey(oi, it.ship)] = invoice{trackingNo: req.TrackingNo, carrier: req.ShippingCompanyCode}
+		return nil
+	case req.Status == "shipped":
+		delivered := 0
+		for i, j := range items {
+			switch st := v.state(j, paid); {
+			case st.has(evDelivered):
+				delivered++
+			case st.status != stN30:
+				return refuse(http.StatusUnprocessableEntity, "item %s is %s: only items in transit can be delivered", codes[i], statusCodes[st.status])
+			}
+		}
+		if delivered == len(items) {
+			return refuse(http.StatusConflict, "identical update: shipment %s is already delivered", req.ShippingCode)
+		}
+		for _, j := range items {
+			if v.state(j, paid).has(evDelivered) {
+				continue
+			}
+			del := d.items[j].ev[evDelivered-evPlaced]
+			shift := int32(0)
+			if del != never {
+				shift = now - del
+			}
+			d.setEvent(j, evDelivered, now)
+			for k := evConfirmed; k < numKinds; k++ { // what follows delivery comes as much earlier
+				if t := d.items[j].ev[k-evPlaced]; t != never && k != evCancelReq && k != evCanceled && t+shift > now {
+					d.setEvent(j, k, t+shift)
+				}
+			}
+		}
+		return nil
+	}
+	return refuse(http.StatusUnprocessableEntity, "give tracking_no with shipping_company_code, or status shipped")
 }

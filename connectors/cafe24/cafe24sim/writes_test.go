@@ -90,6 +90,30 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	code, _ = b.send(t, http.MethodPost, "shipments", body)
 	expect("ship again", code, http.StatusConflict, "N30", paid)
 
+	// Correct the invoice, then deliver: PUT /shipments by shipping_code.
+	var shipped []map[string]any
+	_ = json.Unmarshal(out["shipments"], &shipped)
+	sc := fmt.Sprint(shipped[0]["shipping_code"])
+	fix := fmt.Sprintf(`{"requests":[{"order_id":%q,"shipping_code":%q,"tracking_no":"TEST-456","shipping_company_code":"0006"}]}`, paid.OrderID, sc)
+	code, _ = b.send(t, http.MethodPut, "shipments", fix)
+	expect("correct invoice", code, http.StatusOK, "N30", paid)
+	corrected := false
+	for _, s := range b.srv.Truth().Shipments {
+		corrected = corrected || (s.ID == sc && s.TrackingNo == "TEST-456" && s.CarrierCode == "0006")
+	}
+	if !corrected {
+		t.Fatal("the corrected invoice is not in the truth")
+	}
+	code, _ = b.send(t, http.MethodPut, "shipments", fix)
+	expect("correct invoice again", code, http.StatusConflict, "N30", paid)
+	deliver := fmt.Sprintf(`{"requests":[{"order_id":%q,"shipping_code":%q,"status":"shipped"}]}`, paid.OrderID, sc)
+	code, _ = b.send(t, http.MethodPut, "shipments", deliver)
+	expect("deliver", code, http.StatusOK, "N40", paid)
+	code, _ = b.send(t, http.MethodPut, "shipments", deliver)
+	expect("deliver again", code, http.StatusConflict, "N40", paid)
+	code, _ = b.send(t, http.MethodPut, "shipments", fmt.Sprintf(`{"requests":[{"order_id":%q,"shipping_code":"D-%s-99","status":"shipped"}]}`, paid.OrderID, paid.OrderID))
+	expect("an unknown parcel", code, http.StatusNotFound, "", paid)
+
 	// Two requests, one good and one for a delivered item: 207, element by element.
 	paid2 := firstLine(t, tr, "N10", used)
 	used[paid2.OrderID] = true
@@ -177,8 +201,8 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("11 requests to PUT /return: %d, want 422", code)
 	}
-	if code, out := b.send(t, http.MethodPut, "shipments", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
-		t.Fatalf("PUT /shipments: %d %s", code, out["error"])
+	if code, out := b.send(t, http.MethodPost, "returnrequests", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
+		t.Fatalf("POST /returnrequests: %d %s", code, out["error"])
 	}
 	readOnly := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_order"}), true)
 	r := httptest.NewRequest(http.MethodPost, "/api/v2/admin/shipments", strings.NewReader(`{"requests":[]}`))
