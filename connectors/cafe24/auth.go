@@ -19,6 +19,10 @@ import (
 // expiryMargin is how long before its stated expiry an access token is treated as expired.
 const expiryMargin = 2 * time.Minute
 
+// skewGrace is how long a freshly issued token is used when its expiry is already past by our
+// clock.
+const skewGrace = 10 * time.Minute
+
 // tokenSource is an oauth2.TokenSource over a mall's stored credential. It keeps the access
 // token in memory while it is valid and never keeps a refresh token: every refresh goes
 // through CredentialStore.RotateToken, which reads the stored refresh token under a lock,
@@ -76,6 +80,12 @@ func (s *tokenSource) rotateLocked(ctx context.Context, stale string) (*oauth2.T
 		return nil, mallsync.Errorf(mallsync.EUNAUTHORIZED, "cafe24 credential %q has no access token: the mall must be re-authorized", s.ref)
 	}
 	s.keep(tok)
+	if !s.valid(tok.AccessToken, tok.AccessExpiresAt) {
+		// The platform has just issued this token, yet by our clock it has expired (the clocks
+		// disagree): refreshing again would only bring another like it. Use it for a while;
+		// a 401 still forces a refresh.
+		s.expiry = s.now().Add(expiryMargin + skewGrace)
+	}
 	return s.oauth(), nil
 }
 

@@ -85,6 +85,27 @@ func TestConcurrentRefreshPresentsTheRefreshTokenOnce(t *testing.T) {
 	}
 }
 
+// A platform whose clock runs a day behind ours issues tokens that have expired by our clock:
+// the token is refreshed once and then used, not refreshed again on every call.
+func TestTokenExpiredByOurClockIsNotRefreshedOnEveryCall(t *testing.T) {
+	t.Parallel()
+	start := kstTime(2025, 6, 1, 0, 0, 0)
+	s := newSetup(t, start, 0)
+	s.fake.addOrders(newTestOrder(1, start))
+	s.fake.nowFunc = func() time.Time { return time.Now().Add(-24 * time.Hour) }
+	c := s.store.creds["cafe24/testmall"]
+	c.Token.AccessExpiresAt = time.Now().Add(-time.Hour)
+	s.store.creds["cafe24/testmall"] = c
+	for i := 0; i < 3; i++ {
+		if _, err := s.conn.Fetch(context.Background(), mallsync.StreamOrders, "", start.Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.store.rotations != 1 {
+		t.Errorf("%d rotations for three fetches, want 1", s.store.rotations)
+	}
+}
+
 func TestUnauthorizedForcesOneRefreshAndOneRetry(t *testing.T) {
 	t.Parallel()
 	start := kstTime(2025, 6, 1, 0, 0, 0)
