@@ -49,7 +49,18 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 		add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: l.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: l.ItemCode}},
 			CarrierCode: "0001", TrackingNo: fmt.Sprintf("MS-%04d", i)}, want{item: l.ItemCode, status: "N30"})
 	}
-	open := append(pick("R10", 6), pick("R00", 6)...) // two PUT /return calls
+	var open []cafe24sim.TruthLine // 12 open returns: two PUT /return calls
+	for _, st := range []string{"R10", "R00", "R12", "R20"} {
+		for _, l := range tr.Lines {
+			if l.Status == st && !used[l.OrderID] && len(open) < 12 {
+				used[l.OrderID] = true
+				open = append(open, l)
+			}
+		}
+	}
+	if len(open) < 12 {
+		t.Fatalf("%d open returns, want 12", len(open))
+	}
 	for _, l := range open {
 		add(mallsync.WriteBack{Action: mallsync.WriteWithdrawClaim, OrderID: l.OrderID, ClaimID: l.ClaimCode, ClaimKind: mallsync.ClaimReturn},
 			want{item: l.ItemCode, status: "N40"})

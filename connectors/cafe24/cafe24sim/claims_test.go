@@ -145,7 +145,7 @@ func TestClaimsServedAsTruthSays(t *testing.T) {
 	}
 	var truthTracking []string
 	for _, sh := range truth.Shipments {
-		if sh.Kind == "forward" && sh.OrderID <= "20240331-9999999" {
+		if (sh.Kind == "forward" || sh.Kind == "reshipment") && sh.OrderID <= "20240331-9999999" {
 			for range sh.ItemCodes {
 				truthTracking = append(truthTracking, sh.TrackingNo)
 			}
@@ -171,4 +171,68 @@ type claimOnWire struct {
 	Items     []struct {
 		Code string `json:"order_item_code"`
 	} `json:"items"`
+}
+
+// An accepted exchange brings a free replacement line (N01, then shipped in a re-shipment of
+// its own with original_item_no); an exchange not accepted has none.
+func TestExchangeReplacements(t *testing.T) {
+	t.Parallel()
+	o := testOptions()
+	o.Orders = 20000
+	o.Clock = NewClock(testStart.AddDate(0, 0, 60))
+	s := New(o)
+	v := s.view()
+	accepted, without, reshipped := 0, 0, 0
+	for oi := range s.d.orders {
+		ord := &s.d.orders[oi]
+		paid := v.paidShown(uint32(oi))
+		for k := uint32(0); k < uint32(ord.n); k++ {
+			ii := ord.first + k
+			it := &s.d.items[ii]
+			if it.claim != claimExchange || !v.orderShown(uint32(oi)) {
+				continue
+			}
+			var rep *uint32
+			for j := ord.first; j < ord.first+uint32(ord.n); j++ {
+				if s.d.items[j].origin == uint8(k)+1 {
+					jj := j
+					rep = &jj
+				}
+			}
+			acc := v.state(ii, paid).has(evExchangeAcc)
+			switch {
+			case acc && (rep == nil || !v.exists(*rep)):
+				t.Fatalf("accepted exchange of item %d has no replacement", ii)
+			case !acc && rep != nil && v.exists(*rep):
+				t.Fatalf("exchange of item %d not accepted, yet its replacement exists", ii)
+			case acc:
+				accepted++
+				if st := v.state(*rep, paid); st.has(evShipped) {
+					reshipped++
+				}
+			default:
+				without++
+			}
+		}
+	}
+	kinds := map[string]int{}
+	for _, sh := range s.Truth().Shipments {
+		kinds[sh.Kind]++
+	}
+	if accepted == 0 || without == 0 || reshipped == 0 || kinds["reshipment"] != reshipped {
+		t.Fatalf("%d accepted exchanges (%d reshipped, %d re-shipments in the truth), %d not accepted", accepted, reshipped, kinds["reshipment"], without)
+	}
+	// On the wire: the replacement line is free and names the item it replaces.
+	b := setup(t, o)
+	for _, sh := range s.Truth().Shipments {
+		if sh.Kind != "reshipment" {
+			continue
+		}
+		w := b.get(t, "/api/v2/admin/orders?start_date=2024-01-01&end_date=2024-03-31&embed=items,exchange&order_id="+sh.OrderID, b.token)
+		body := w.Body.String()
+		if w.Code != http.StatusOK || !strings.Contains(body, `"original_item_no":[`) || !strings.Contains(body, `"exchanged_items":[{"order_item_code":"`+sh.ItemCodes[0]) {
+			t.Fatalf("order %s with a replacement answered %d: %.600s", sh.OrderID, w.Code, body)
+		}
+		break
+	}
 }

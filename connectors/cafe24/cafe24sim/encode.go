@@ -243,9 +243,14 @@ func (v *view) appendOrder(b []byte, oi uint32, e embeds) []byte {
 		it := &d.items[ii]
 		s := v.state(ii, paid)
 		states = append(states, s)
-		p := &d.catalog[it.product]
-		price += (p.price + p.variants[it.variant].price) * int64(it.qty)
-		coupon += int64(it.discount) * 100
+		if s.absent {
+			continue
+		}
+		if it.origin == 0 { // a replacement is free of charge
+			p := &d.catalog[it.product]
+			price += (p.price + p.variants[it.variant].price) * int64(it.qty)
+			coupon += int64(it.discount) * 100
+		}
 		if s.status == stC40 {
 			canceledAt = max(canceledAt, int64(it.ev[evCanceled-evPlaced]))
 		} else {
@@ -336,10 +341,15 @@ func (v *view) appendOrder(b []byte, oi uint32, e embeds) []byte {
 	}
 	if e&embedItems != 0 {
 		b = append(b, `,"items":[`...)
+		first := true
 		for k := range states {
-			if k > 0 {
+			if states[k].absent {
+				continue
+			}
+			if !first {
 				b = append(b, ',')
 			}
+			first = false
 			b = v.appendItem(b, oi, o.first+uint32(k), states[k])
 		}
 		b = append(b, ']')
@@ -509,9 +519,9 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	p := &d.catalog[it.product]
 	vr := &p.variants[it.variant]
 	sup := &suppliers[p.supplier]
-	line := (p.price + vr.price) * int64(it.qty)
 	disc := int64(it.discount) * 100
 	k := ii - d.orders[oi].first
+	pay := d.linePayment(ii)
 
 	b = append(b, `{"shop_no":1,"item_no":`...)
 	b = strconv.AppendInt(b, int64(k)+1, 10)
@@ -540,7 +550,12 @@ func (v *view) appendItem(b []byte, oi, ii uint32, s itemState) []byte {
 	b = append(b, `,"quantity":`...)
 	b = strconv.AppendInt(b, int64(it.qty), 10)
 	b = append(b, `,"payment_amount":`...)
-	b = appendMoney(b, line-disc)
+	b = appendMoney(b, pay)
+	if it.origin != 0 {
+		b = append(b, `,"original_item_no":[`...)
+		b = strconv.AppendInt(b, int64(it.origin), 10)
+		b = append(b, ']')
+	}
 	b = append(b, `,"supplier_id":"`...)
 	b = append(b, sup.id...)
 	b = append(b, `","supplier_name":`...)
@@ -747,7 +762,22 @@ func (v *view) appendClaim(b []byte, oi uint32, k int, s itemState) []byte {
 	b = v.appendClaimItem(b, oi, k, s)
 	b = append(b, "}]"...)
 	if kind == claimExchange {
-		b = append(b, `,"exchanged_items":[]`...)
+		b = append(b, `,"exchanged_items":[`...)
+		o := &v.d.orders[oi]
+		for j := o.first; j < o.first+uint32(o.n); j++ {
+			if v.d.items[j].origin == uint8(k)+1 && v.exists(j) {
+				b = append(b, `{"order_item_code":"`...)
+				b = v.appendOrderID(b, oi)
+				b = append(b, '-')
+				b = appendPad(b, int64(j-o.first)+1, 2)
+				b = append(b, `","origin_order_item_code":"`...)
+				b = v.appendOrderID(b, oi)
+				b = append(b, '-')
+				b = appendPad(b, int64(k)+1, 2)
+				b = append(b, `"}`...)
+			}
+		}
+		b = append(b, ']')
 	}
 	return append(b, '}')
 }

@@ -76,6 +76,9 @@ type item struct {
 	reason   uint8 // index into cancelReasons
 	before   uint8 // status before the claim: stN10 or stN20 for a cancel, stN40 for a return or exchange
 	claim    uint8 // claimNone, claimCancel, claimReturn or claimExchange
+	// origin is set on an exchange's replacement: 1 + the index in its order of the item it
+	// replaces. The replacement exists once that exchange is accepted.
+	origin uint8
 }
 
 // The claim an item has in its life (at most one).
@@ -258,10 +261,57 @@ func (d *dataset) genOrder(r *rand.Rand, oi uint32, at int32, seq uint32, maxIte
 		}
 		d.items = append(d.items, it)
 	}
+	d.addReplacements(&o)
 	if total < 50000 {
 		o.fee = 30
 	}
 	return o
+}
+
+// linePayment is item ii's payment_amount in won: its price times its quantity less its
+// coupon, and nothing for an exchange's replacement.
+func (d *dataset) linePayment(ii uint32) int64 {
+	it := &d.items[ii]
+	if it.origin != 0 {
+		return 0
+	}
+	p := &d.catalog[it.product]
+	return (p.price+p.variants[it.variant].price)*int64(it.qty) - int64(it.discount)*100
+}
+
+// addReplacements gives every accepted exchange of order o its replacement: a new line of the
+// order (N01 from the acceptance), placed, shipped in a parcel of its own, delivered and
+// confirmed, free of charge. Drawn from the replaced item's own generator, so the rest of the
+// data set does not depend on it.
+func (d *dataset) addReplacements(o *order) {
+	n := uint32(o.n)
+	var ship uint8
+	for j := o.first; j < o.first+n; j++ {
+		ship = max(ship, d.items[j].ship)
+	}
+	for k := uint32(0); k < n && o.n < 99; k++ {
+		orig := &d.items[o.first+k]
+		acc := orig.ev[evExchangeAcc-evPlaced]
+		if orig.claim != claimExchange || acc == never {
+			continue
+		}
+		w := rand.New(rand.NewPCG(mix(d.seed^0x5e9a1ace), uint64(o.first+k)))
+		ship++
+		rep := item{order: orig.order, product: orig.product, variant: orig.variant, qty: orig.qty,
+			carrier: orig.carrier, ship: ship, origin: uint8(k + 1)}
+		for e := range rep.ev {
+			rep.ev[e] = never
+		}
+		placed := acc + between(w, hour, 24*hour)
+		shipped := placed + between(w, 2*hour, 48*hour)
+		delivered := shipped + between(w, 12*hour, 72*hour)
+		rep.ev[evPlaced-evPlaced] = placed
+		rep.ev[evShipped-evPlaced] = shipped
+		rep.ev[evDelivered-evPlaced] = delivered
+		rep.ev[evConfirmed-evPlaced] = delivered + between(w, 7*day, 8*day)
+		d.items = append(d.items, rep)
+		o.n++
+	}
 }
 
 // schedule draws placed, shipped, delivered and confirmed times after payment.

@@ -2,6 +2,7 @@ package cafe24sim
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -52,6 +53,17 @@ func TestGeneratedData(t *testing.T) {
 	}
 	idRe := regexp.MustCompile(`^(2024\d{4})-(\d{7})$`)
 	seen := map[string]bool{}
+	// An exchange's replacement is free.
+	replacement := map[string]bool{}
+	v := s.view()
+	for oi := range s.d.orders {
+		o := &s.d.orders[oi]
+		for k := uint32(0); k < uint32(o.n); k++ {
+			if s.d.items[o.first+k].origin != 0 {
+				replacement[fmt.Sprintf("%s-%02d", v.appendOrderID(nil, uint32(oi)), k+1)] = true
+			}
+		}
+	}
 	unpaid, canceled := map[string]bool{}, 0
 	for _, l := range tr.Lines {
 		if !idRe.MatchString(l.OrderID) || l.ItemCode[:16] != l.OrderID || !regexp.MustCompile(`^-\d\d$`).MatchString(l.ItemCode[16:]) {
@@ -61,8 +73,8 @@ func TestGeneratedData(t *testing.T) {
 			t.Fatalf("duplicate item code %s", l.ItemCode)
 		}
 		seen[l.ItemCode] = true
-		if l.PaymentAmount <= 0 || l.PaymentAmount%100 != 0 {
-			t.Fatalf("payment amount %d", l.PaymentAmount)
+		if l.PaymentAmount < 0 || l.PaymentAmount%100 != 0 || (l.PaymentAmount == 0) != replacement[l.ItemCode] {
+			t.Fatalf("payment amount %d of %s (%s)", l.PaymentAmount, l.ItemCode, l.Status)
 		}
 		switch l.Status {
 		case "N00":

@@ -10,6 +10,7 @@ const (
 	stN30              // 배송중
 	stN40              // 배송완료
 	stN50              // 구매확정
+	stN01              // 교환접수 - 교환상품 (an exchange's replacement, before it is placed)
 	stC00              // 취소신청
 	stC40              // 취소완료
 	stC11              // 취소접수거부 (until the item ships)
@@ -28,7 +29,7 @@ const (
 	numStatuses
 )
 
-var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "C00", "C40", "C11",
+var statusCodes = [numStatuses]string{"N00", "N10", "N20", "N30", "N40", "N50", "N01", "C00", "C40", "C11",
 	"R00", "R10", "R11", "R12", "R20", "R40", "E00", "E10", "E11", "E12", "E31", "E40"}
 
 // isClaimStatus reports whether st is a claim step (C, R or E code).
@@ -109,10 +110,20 @@ func (v *view) itemShown(ii uint32, k evKind) bool {
 	return v.shown(v.d.items[ii].ev[k-evPlaced], itemKey(ii, k))
 }
 
+// exists reports whether item ii is a line of its order as of the view: every item is, but an
+// exchange's replacement only once the exchange's acceptance is visible.
+func (v *view) exists(ii uint32) bool {
+	it := &v.d.items[ii]
+	return it.origin == 0 || v.itemShown(v.d.orders[it.order].first+uint32(it.origin-1), evExchangeAcc)
+}
+
 // itemState is an item as of the view: its status and which of its events are visible.
 type itemState struct {
 	status uint8
 	shown  uint32 // bit k-evPlaced set when item event k is visible
+	// absent is set on a replacement whose exchange is not accepted (yet): the order does not
+	// have that line.
+	absent bool
 }
 
 func (s itemState) has(k evKind) bool { return s.shown&(1<<(k-evPlaced)) != 0 }
@@ -121,6 +132,9 @@ func (s itemState) has(k evKind) bool { return s.shown&(1<<(k-evPlaced)) != 0 }
 // status is that of the furthest visible event in the item's lifecycle.
 func (v *view) state(ii uint32, paid bool) itemState {
 	var s itemState
+	if !v.exists(ii) {
+		return itemState{absent: true}
+	}
 	for k := evPlaced; k < numKinds; k++ {
 		if v.itemShown(ii, k) {
 			s.shown |= 1 << (k - evPlaced)
@@ -154,6 +168,8 @@ func (v *view) state(ii uint32, paid bool) itemState {
 		s.status = stN30
 	case s.has(evPlaced):
 		s.status = stN20
+	case v.d.items[ii].origin != 0:
+		s.status = stN01
 	case paid:
 		s.status = stN10
 	default:
@@ -167,6 +183,9 @@ func (v *view) state(ii uint32, paid bool) itemState {
 func shippingStatus(states []itemState) byte {
 	active, shipped, delivered := 0, 0, 0
 	for _, s := range states {
+		if s.absent {
+			continue
+		}
 		switch s.status {
 		case stC00, stC40:
 			continue

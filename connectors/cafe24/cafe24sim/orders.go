@@ -285,7 +285,7 @@ func (it *iter) next() (uint32, bool) {
 		default:
 			ii, t := uint32(it.entries[p]), int32(it.entries[p]>>32)
 			oi = d.items[ii].order
-			if !v.orderShown(oi) || !v.itemShown(ii, k) || it.earlierSibling(oi, ii, t) {
+			if !v.orderShown(oi) || !v.itemShown(ii, k) || !v.exists(ii) || it.earlierSibling(oi, ii, t) {
 				continue
 			}
 		}

@@ -79,9 +79,7 @@ func (v *view) refundShown(r *refund) (accepted, done bool) {
 
 // refundAmount is what refund r pays back: the item's payment_amount.
 func (d *dataset) refundAmount(r *refund) int64 {
-	it := &d.items[r.item]
-	p := &d.catalog[it.product]
-	return (p.price+p.variants[it.variant].price)*int64(it.qty) - int64(it.discount)*100
+	return d.linePayment(r.item)
 }
 
 // refundsQuery is a validated GET /refunds query.

@@ -11,7 +11,7 @@ import (
 // (recover_inventory). Every day at 10:00 KST the supplier restocks each variant that fell
 // below its safety stock by three times the safety stock plus ten. Stock follows the true
 // event times: it is what the inventory endpoints say now, without the lateness of order
-// lists (Faults.LateRate).
+// lists (Faults.LateRate). An exchange's replacement moves no stock here.
 
 const maxVariants = 8 // newCatalog caps the variants of a product at 8
 
@@ -46,7 +46,7 @@ func (d *dataset) buildStock() {
 	for ii := range d.items {
 		it := &d.items[ii]
 		slot := uint32(it.product)*maxVariants + uint32(it.variant)
-		if pay := d.orders[it.order].pay; pay != never {
+		if pay := d.orders[it.order].pay; pay != never && it.origin == 0 {
 			changes = append(changes, stockChange{slot, pay, -int32(it.qty)})
 		}
 		for _, k := range []evKind{evCanceled, evReturned} {

@@ -91,7 +91,11 @@ func (v *view) addForward(ships []TruthShipment, from int, oi uint32, it *item, 
 			return ships
 		}
 	}
-	return append(ships, TruthShipment{ID: id, OrderID: orderID, Kind: "forward", CarrierCode: v.carrierCode(oi, it),
+	kind := "forward"
+	if it.origin != 0 {
+		kind = "reshipment" // an exchange's replacement goes out in a parcel of its own
+	}
+	return append(ships, TruthShipment{ID: id, OrderID: orderID, Kind: kind, CarrierCode: v.carrierCode(oi, it),
 		TrackingNo: unquote(v.appendTrackingNo(nil, oi, it)), ItemCodes: []string{itemCode}})
 }
 
@@ -145,15 +149,16 @@ func (s *Server) Truth() Truth {
 		for k := uint32(0); k < uint32(o.n); k++ {
 			ii := o.first + k
 			it := &d.items[ii]
-			p := &d.catalog[it.product]
-			line := (p.price+p.variants[it.variant].price)*int64(it.qty) - int64(it.discount)*100
 			s := v.state(ii, paid)
+			if s.absent {
+				continue
+			}
 			tl := TruthLine{
 				OrderID:       orderID,
 				ItemCode:      orderID + "-" + string(appendPad(nil, int64(k)+1, 2)),
 				Status:        statusCodes[s.status],
 				Quantity:      int(it.qty),
-				PaymentAmount: line,
+				PaymentAmount: d.linePayment(ii),
 			}
 			if hasClaim(it, s) {
 				tl.ClaimCode = unquote(v.appendClaimCode(nil, it))
@@ -202,11 +207,14 @@ func (s *Server) debugTruth(w http.ResponseWriter, r *http.Request) {
 		paid := v.paidShown(uint32(oi))
 		for k := uint32(0); k < uint32(o.n); k++ {
 			ii := o.first + k
-			st := v.state(ii, paid).status
+			s := v.state(ii, paid)
+			if s.absent {
+				continue
+			}
+			st := s.status
 			counts[st]++
 			if full {
 				it := &d.items[ii]
-				p := &d.catalog[it.product]
 				if lines > 0 {
 					list = append(list, ',')
 				}
@@ -219,7 +227,7 @@ func (s *Server) debugTruth(w http.ResponseWriter, r *http.Request) {
 				list = append(list, `","quantity":`...)
 				list = strconv.AppendInt(list, int64(it.qty), 10)
 				list = append(list, `,"payment_amount":`...)
-				list = appendMoney(list, (p.price+p.variants[it.variant].price)*int64(it.qty)-int64(it.discount)*100)
+				list = appendMoney(list, d.linePayment(ii))
 				list = append(list, '}')
 			}
 			lines++

@@ -235,14 +235,14 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 				_, err := fmt.Sscanf(n, "%02d", &k)
 				ok = err == nil && len(n) == 2 && k >= 1 && k <= int(o.n)
 			}
-			if !ok {
+			if !ok || !v.exists(o.first+uint32(k-1)) {
 				return nil, refuse(http.StatusUnprocessableEntity, "order_item_code %q is not an item of order %s", c, req.OrderID)
 			}
 			items = append(items, o.first+uint32(k-1))
 		}
 	case endpoint == "POST shipments":
 		for j := o.first; j < o.first+uint32(o.n); j++ {
-			if st := v.state(j, paid).status; st == stN10 || st == stN20 {
+			if s := v.state(j, paid); !s.absent && (s.status == stN10 || s.status == stN20 || s.status == stN01) {
 				items = append(items, j)
 			}
 		}
@@ -396,6 +396,8 @@ func (s *Server) claimUpdate(v *view, exchange bool, items []uint32, codes []str
 				return refuse(http.StatusConflict, "identical update: the claim of %s is already withdrawn", codes[i])
 			} else if d.items[j].claim != kind || !open[s.status] {
 				return refuse(http.StatusUnprocessableEntity, "item %s is %s: only an open claim can be withdrawn", codes[i], statusCodes[s.status])
+			} else if exchange && s.has(evExchangeAcc) {
+				return refuse(http.StatusUnprocessableEntity, "item %s: the exchange is accepted and its replacement on its way; withdrawing it is not simulated", codes[i])
 			}
 		}
 		for _, j := range items {
@@ -449,7 +451,7 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 			already++
 			continue
 		}
-		if st != stN10 && st != stN20 {
+		if st != stN10 && st != stN20 && st != stN01 {
 			return refuse(http.StatusUnprocessableEntity, "item %s is %s: only paid items not yet shipped can be", codes[i], statusCodes[st])
 		}
 	}
