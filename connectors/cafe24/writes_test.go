@@ -49,6 +49,9 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 		add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: l.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: l.ItemCode}},
 			CarrierCode: "0001", TrackingNo: fmt.Sprintf("MS-%04d", i)}, want{item: l.ItemCode, status: "N30"})
 	}
+	rep := pick("N01", 1)[0] // an exchange's replacement ships like any line, in a re-shipment
+	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: rep.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: rep.ItemCode}},
+		CarrierCode: "0001", TrackingNo: "MS-REPLACEMENT"}, want{item: rep.ItemCode, status: "N30"})
 	var open []cafe24sim.TruthLine // 12 open returns: two PUT /return calls
 	for _, st := range []string{"R10", "R00", "R12", "R20"} {
 		for _, l := range tr.Lines {
@@ -89,7 +92,7 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// 121 ships in 2 calls (100 + 21, the second a 207 for the delivered line), 12 return
+	// 122 ships in 2 calls (100 + 22, the second a 207 for the delivered line), 12 return
 	// withdrawals in 2 (cap 10), one call each for the other five; the invalid one never leaves.
 	if n := sim.Calls() - calls; n != 2+2+5 {
 		t.Errorf("%d calls, want 9: the caps are not used", n)
@@ -173,11 +176,14 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 
 	shipped := 0
 	for _, s := range sim.Truth().Shipments {
+		if s.TrackingNo == "MS-REPLACEMENT" && s.Kind != "reshipment" {
+			t.Errorf("the replacement went out as a %s, want a reshipment", s.Kind)
+		}
 		if strings.HasPrefix(s.TrackingNo, "MS-") { // one corrected to MS-FIXED
 			shipped++
 		}
 	}
-	if shipped != 120 {
-		t.Errorf("%d parcels carry our invoices, want 120", shipped)
+	if shipped != 121 {
+		t.Errorf("%d parcels carry our invoices, want 121", shipped)
 	}
 }
