@@ -339,7 +339,7 @@ func (s *Server) route(b []byte, r *http.Request, path string, fd faultDraw) (in
 	case http.MethodGet:
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-	case http.MethodPost, http.MethodPut:
+	case http.MethodPost, http.MethodPut, http.MethodDelete:
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		return s.write(b, r, path)

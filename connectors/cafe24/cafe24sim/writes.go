@@ -16,7 +16,9 @@ import (
 // hold Server.mu exclusively; reads share it.
 //
 //	POST /shipments            register invoices (≤100): items N10/N20 → N30 ("shipping") or
-//	                           invoice only ("standby"); a new shipping_code per request
+//	                           invoice only ("standby"); a new shipping_code per request.
+//	                           POST /orders/{id}/shipments does the same for one order, and
+//	                           PUT /orders/{id}/shipments/{code} what PUT /shipments does
 //	PUT  /shipments            (≤100) by shipping_code: tracking_no with shipping_company_code
 //	                           corrects the invoice; status "shipped" delivers (N30 → N40)
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
@@ -119,6 +121,20 @@ var trackingNoPattern = regexp.MustCompile(`^[A-Za-z0-9-]{1,40}$`)
 
 // write serves the write endpoints. The caller holds s.mu exclusively.
 func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
+	// The per-order shipment endpoints take one "request" for the order in the path and are
+	// the bulk ones otherwise: POST /orders/{id}/shipments, PUT /orders/{id}/shipments/{code}.
+	var orderID, shippingCode string
+	single := false
+	if parts := strings.Split(path, "/"); len(parts) >= 3 && parts[0] == "orders" && parts[2] == "shipments" {
+		switch {
+		case len(parts) == 3 && r.Method == http.MethodPost:
+			orderID, single, path = parts[1], true, "shipments"
+		case len(parts) == 4 && r.Method == http.MethodPut:
+			orderID, shippingCode, single, path = parts[1], parts[3], true, "shipments"
+		case len(parts) == 4 && r.Method == http.MethodDelete:
+			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, "deleting a shipment is not simulated")
+		}
+	}
 	endpoint := r.Method + " " + path
 	limit, ok := writeLimits[endpoint]
 	if !ok {
@@ -131,10 +147,28 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	var body struct {
 		ShopNo   int             `json:"shop_no"`
 		Requests json.RawMessage `json:"requests"`
+		Request  json.RawMessage `json:"request"`
 	}
 	var reqs []json.RawMessage
-	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&body); err != nil || json.Unmarshal(body.Requests, &reqs) != nil {
-		return http.StatusBadRequest, appendEnvelope(b, http.StatusBadRequest, "The body must be JSON with a requests array.")
+	err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20)).Decode(&body)
+	switch {
+	case err == nil && single:
+		var one map[string]any
+		if err = json.Unmarshal(body.Request, &one); err == nil && one != nil {
+			one["order_id"] = orderID
+			if shippingCode != "" {
+				one["shipping_code"] = shippingCode
+			}
+			raw, _ := json.Marshal(one)
+			reqs = []json.RawMessage{raw}
+		} else {
+			err = fmt.Errorf("no request object")
+		}
+	case err == nil:
+		err = json.Unmarshal(body.Requests, &reqs)
+	}
+	if err != nil {
+		return http.StatusBadRequest, appendEnvelope(b, http.StatusBadRequest, "The body must be JSON with a requests array (or a request object for one order).")
 	}
 	if body.ShopNo > 1 {
 		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "shop_no does not exist")
@@ -179,7 +213,11 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	case failed > 0:
 		status = http.StatusMultiStatus
 	}
-	out, err := json.Marshal(map[string]any{key: results})
+	var answer any = results
+	if single && r.Method == http.MethodPut {
+		key, answer = "shipment", results[0] // PUT /orders/{id}/shipments/{code} answers one object
+	}
+	out, err := json.Marshal(map[string]any{key: answer})
 	if err != nil {
 		return http.StatusInternalServerError, appendEnvelope(b, http.StatusInternalServerError, "encoding the answer")
 	}

@@ -114,6 +114,32 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	code, _ = b.send(t, http.MethodPut, "shipments", fmt.Sprintf(`{"requests":[{"order_id":%q,"shipping_code":"D-%s-99","status":"shipped"}]}`, paid.OrderID, paid.OrderID))
 	expect("an unknown parcel", code, http.StatusNotFound, "", paid)
 
+	// The per-order endpoints: one request for the order in the path.
+	{
+		l := firstLine(t, tr, "N10", used)
+		code, out := b.send(t, http.MethodPost, "orders/"+l.OrderID+"/shipments",
+			fmt.Sprintf(`{"shop_no":1,"request":{"tracking_no":"ONE-1","shipping_company_code":"0001","status":"shipping","order_item_code":[%q]}}`, l.ItemCode))
+		expect("ship one order", code, http.StatusCreated, "N30", l)
+		var made []map[string]any
+		_ = json.Unmarshal(out["shipments"], &made)
+		if len(made) != 1 {
+			t.Fatalf("POST /orders/{id}/shipments answered %s", out["shipments"])
+		}
+		path := "orders/" + l.OrderID + "/shipments/" + fmt.Sprint(made[0]["shipping_code"])
+		code, out = b.send(t, http.MethodPut, path, `{"shop_no":1,"request":{"status":"shipped"}}`)
+		expect("deliver one parcel", code, http.StatusOK, "N40", l)
+		if !strings.HasPrefix(string(out["shipment"]), "{") {
+			t.Fatalf("PUT %s answered %v", path, out)
+		}
+		r := httptest.NewRequest(http.MethodDelete, "/api/v2/admin/"+path, nil)
+		r.Header.Set("Authorization", "Bearer "+b.token)
+		w := httptest.NewRecorder()
+		b.h.ServeHTTP(w, r)
+		if w.Code != http.StatusUnprocessableEntity {
+			t.Fatalf("DELETE %s: %d", path, w.Code)
+		}
+	}
+
 	// Two requests, one good and one for a delivered item: 207, element by element.
 	paid2 := firstLine(t, tr, "N10", used)
 	used[paid2.OrderID] = true
