@@ -111,6 +111,8 @@ type dataset struct {
 	// invoices are the tracking numbers sellers registered (POST /shipments), by order<<8 |
 	// shipment number; they replace the generated ones (see writes.go).
 	invoices map[uint64]invoice
+	// stockSets are the quantities sellers put (PUT .../inventories), replayed by buildStock.
+	stockSets []stockChange
 }
 
 // mix is the splitmix64 finalizer: a fast, well-spread hash for deriving values that need no

@@ -323,6 +323,8 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, out io.Write
 // scopeFor is the scope a read of the admin resource at path needs.
 func scopeFor(method, path string) string {
 	switch {
+	case method != http.MethodGet && strings.HasPrefix(path, "products"):
+		return "mall.write_product"
 	case method != http.MethodGet:
 		return "mall.write_order"
 	case strings.HasPrefix(path, "products"):

@@ -26,11 +26,13 @@ type stockLedger struct {
 	points          []stockPoint
 }
 
-// stockChange is a sale (negative) or a recovery (positive) of a slot at a time.
+// stockChange is a sale (negative) or a recovery (positive) of a slot at a time, or, with
+// set, the quantity a seller put (PUT .../inventories).
 type stockChange struct {
 	slot  uint32
 	t     int32
 	delta int32
+	set   bool
 }
 
 // buildStock runs every variant's stock through the data set's sales, recoveries and restocks.
@@ -47,15 +49,16 @@ func (d *dataset) buildStock() {
 		it := &d.items[ii]
 		slot := uint32(it.product)*maxVariants + uint32(it.variant)
 		if pay := d.orders[it.order].pay; pay != never && it.origin == 0 {
-			changes = append(changes, stockChange{slot, pay, -int32(it.qty)})
+			changes = append(changes, stockChange{slot, pay, -int32(it.qty), false})
 		}
 		for _, k := range []evKind{evCanceled, evReturned} {
 			if t := it.ev[k-evPlaced]; t != never {
-				changes = append(changes, stockChange{slot, t, int32(it.qty)})
+				changes = append(changes, stockChange{slot, t, int32(it.qty), false})
 			}
 		}
 	}
-	slices.SortFunc(changes, func(a, b stockChange) int {
+	changes = append(changes, d.stockSets...)
+	slices.SortStableFunc(changes, func(a, b stockChange) int {
 		if a.slot != b.slot {
 			return int(a.slot) - int(b.slot)
 		}
@@ -78,7 +81,11 @@ func (d *dataset) buildStock() {
 		for ; c < len(changes) && changes[c].slot == uint32(s); c++ {
 			ch := changes[c]
 			restockUntil(ch.t)
-			qty += ch.delta
+			if ch.set {
+				qty = ch.delta
+			} else {
+				qty += ch.delta
+			}
 			if n := len(l.points); n > 0 && l.points[n-1].t == ch.t && int(l.first[s]) < n {
 				l.points[n-1].qty = qty
 			} else {

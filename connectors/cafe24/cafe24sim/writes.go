@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -31,6 +32,10 @@ import (
 //	POST /exchange             accept exchange requests (≤100): E00 → E10
 //	PUT  /exchange             (≤10) pickup_completed "T" → E31, status "exchanged" → E40, undone "T"
 //	PUT  /exchangerequests     reject exchange requests (≤100): E00 → E11
+//	PUT  /products/{no}/variants/{code}/inventories  {"request":{"quantity":N}}: stock N from now
+//	                           on (mall.write_product)
+//
+// Stock follows every write: the ledger is rebuilt from the moved events.
 //
 // One request gets its own status (201/200, or the error's); several get 201/200 when all
 // succeeded and 207 otherwise, each element either the resource or {"status":4xx,
@@ -125,7 +130,9 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	// the bulk ones otherwise: POST /orders/{id}/shipments, PUT /orders/{id}/shipments/{code}.
 	var orderID, shippingCode string
 	single := false
-	if parts := strings.Split(path, "/"); len(parts) >= 3 && parts[0] == "orders" && parts[2] == "shipments" {
+	if parts := strings.Split(path, "/"); len(parts) == 5 && parts[0] == "products" && parts[2] == "variants" && parts[4] == "inventories" && r.Method == http.MethodPut {
+		return s.putInventory(b, r, parts[1], parts[3])
+	} else if len(parts) >= 3 && parts[0] == "orders" && parts[2] == "shipments" {
 		switch {
 		case len(parts) == 3 && r.Method == http.MethodPost:
 			orderID, single, path = parts[1], true, "shipments"
@@ -202,6 +209,9 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 		}
 		res["shop_no"] = 1
 		results[i] = res
+	}
+	if failed < len(reqs) {
+		s.d.buildStock() // stock follows what the writes moved (cancellations, returns)
 	}
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
@@ -606,4 +616,38 @@ func (s *Server) updateShipment(v *view, oi uint32, items []uint32, codes []stri
 		return nil
 	}
 	return refuse(http.StatusUnprocessableEntity, "give tracking_no with shipping_company_code, or status shipped")
+}
+
+// putInventory serves PUT /products/{no}/variants/{code}/inventories, {"shop_no":1,
+// "request":{"quantity":N}}: the variant's stock is N from now on (sales, recoveries and
+// restocks go on from there). The same quantity again is 409.
+func (s *Server) putInventory(b []byte, r *http.Request, productNo, variantCode string) (int, []byte) {
+	no, err := strconv.Atoi(productNo)
+	if err != nil || no <= 0 || no > len(s.d.catalog) {
+		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No product found for product_no "+productNo)
+	}
+	pi := no - 1
+	vi := slices.IndexFunc(s.d.catalog[pi].variants, func(v variant) bool { return v.code == variantCode })
+	if vi < 0 {
+		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No variant found for variant_code "+variantCode)
+	}
+	var body struct {
+		Request struct {
+			Quantity *int `json:"quantity"`
+		} `json:"request"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 64<<10)).Decode(&body); err != nil || body.Request.Quantity == nil ||
+		*body.Request.Quantity < 0 || *body.Request.Quantity > 1<<30 {
+		return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, "request.quantity must be a count")
+	}
+	v := s.view()
+	q := int32(*body.Request.Quantity)
+	if s.d.stock.quantity(pi, vi, v.now) == q {
+		return http.StatusConflict, appendEnvelope(b, http.StatusConflict, "identical update: the variant already has that quantity")
+	}
+	s.d.stockSets = append(s.d.stockSets, stockChange{slot: uint32(pi*maxVariants + vi), t: int32(v.now), delta: q, set: true})
+	s.d.buildStock()
+	b = append(b, `{"inventory":`...)
+	b = v.appendInventory(b, pi, vi)
+	return http.StatusOK, append(b, '}')
 }

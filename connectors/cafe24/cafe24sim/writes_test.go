@@ -222,6 +222,38 @@ func TestWritesMoveTheTruth(t *testing.T) {
 		expect("reject exchange", code, http.StatusOK, "E11", ex)
 	}
 
+	// Stock set by hand: the variant has that quantity from now on; the same again is 409;
+	// it needs mall.write_product, which the default grant lacks.
+	{
+		st := tr.Stock[0]
+		path := "products/" + st.ProductNo + "/variants/" + st.VariantCode + "/inventories"
+		if code, _ := b.send(t, http.MethodPut, path, `{"shop_no":1,"request":{"quantity":7}}`); code != http.StatusForbidden {
+			t.Fatalf("PUT inventories without mall.write_product: %d, want 403", code)
+		}
+		stockToken := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_product", "mall.write_product"}), true).AccessToken
+		put := func(body string) int {
+			r := httptest.NewRequest(http.MethodPut, "/api/v2/admin/"+path, strings.NewReader(body))
+			r.Header.Set("Authorization", "Bearer "+stockToken)
+			w := httptest.NewRecorder()
+			b.h.ServeHTTP(w, r)
+			return w.Code
+		}
+		if code := put(`{"shop_no":1,"request":{"quantity":7}}`); code != http.StatusOK {
+			t.Fatalf("PUT inventories: %d", code)
+		}
+		for _, got := range b.srv.Truth().Stock {
+			if got.VariantCode == st.VariantCode && got.Quantity != 7 {
+				t.Fatalf("stock of %s is %d after setting 7", st.VariantCode, got.Quantity)
+			}
+		}
+		if code := put(`{"shop_no":1,"request":{"quantity":7}}`); code != http.StatusConflict {
+			t.Fatalf("PUT inventories again: %d, want 409", code)
+		}
+		if code := put(`{"shop_no":1,"request":{"quantity":-1}}`); code != http.StatusUnprocessableEntity {
+			t.Fatalf("PUT inventories -1: %d, want 422", code)
+		}
+	}
+
 	// Caps and scopes.
 	many := strings.Repeat(`{"order_id":"x","claim_code":"y","undone":"T"},`, 11)
 	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
