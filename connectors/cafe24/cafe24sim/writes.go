@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"regexp"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -25,6 +26,9 @@ import (
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
 //	PUT  /cancellation         withdraw cancellation requests (≤10, undone "T"): back to N10/N20
 //	PUT  /cancellationrequests reject cancellation requests (≤100, undone "T"): C11 until shipped
+//	POST /cancellationrequests, /returnrequests, /exchangerequests (≤100): a request as the
+//	                           buyer would make it: N10/N20 → C00, N40 → R00 or E00; what the
+//	                           generator had planned for the item after now does not happen
 //	POST /return               accept return requests (≤100): R00 → R10 ("accepted")
 //	PUT  /return               (≤10) pickup_completed "T" → R20, status "returned" → R40,
 //	                           undone "T" → back to order_status_before_cs
@@ -90,6 +94,7 @@ func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
 
 // writeLimits is how many requests one call of each write endpoint takes.
 var writeLimits = map[string]int{
+	"POST cancellationrequests": 100, "POST returnrequests": 100, "POST exchangerequests": 100,
 	"POST shipments": 100, "PUT shipments": 100, "POST cancellation": 100, "PUT cancellation": 10, "PUT cancellationrequests": 100,
 	"POST return": 100, "PUT return": 10,
 	"PUT returnrequests": 100, "POST exchange": 100, "PUT exchange": 10, "PUT exchangerequests": 100,
@@ -145,10 +150,6 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 	endpoint := r.Method + " " + path
 	limit, ok := writeLimits[endpoint]
 	if !ok {
-		switch endpoint {
-		case "POST returnrequests", "POST exchangerequests", "POST cancellationrequests":
-			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, endpoint+" is not simulated")
-		}
 		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No API found for "+endpoint)
 	}
 	var body struct {
@@ -326,6 +327,8 @@ func (s *Server) writeOne(v *view, endpoint string, req *writeRequest, now int32
 		}
 		werr = step(v, items, itemCodes, paid, now, claimCancel, map[uint8]bool{stC00: true}, map[uint8]bool{stC40: true},
 			"a cancellation request", func(j uint32) { d.setEvent(j, evCanceled, now) })
+	case "POST cancellationrequests", "POST returnrequests", "POST exchangerequests":
+		werr = s.request(v, endpoint, items, itemCodes, paid, now)
 	case "PUT cancellation":
 		if req.Undone != "T" {
 			return nil, refuse(http.StatusUnprocessableEntity, "only undone T (withdrawing the request) is simulated")
@@ -650,4 +653,52 @@ func (s *Server) putInventory(b []byte, r *http.Request, productNo, variantCode 
 	b = append(b, `{"inventory":`...)
 	b = v.appendInventory(b, pi, vi)
 	return http.StatusOK, append(b, '}')
+}
+
+// request opens a buyer-style request for items: a cancellation of paid items not shipped, a
+// return or an exchange of delivered ones. A claim the generator had planned for the item
+// after now gives way; the item waits at C00, R00 or E00 for the seller.
+func (s *Server) request(v *view, endpoint string, items []uint32, codes []string, paid bool, now int32) *writeError {
+	d := v.d
+	kind, req, from := claimCancel, evCancelReq, map[uint8]bool{stN10: true, stN20: true}
+	switch endpoint {
+	case "POST returnrequests":
+		kind, req, from = claimReturn, evReturnReq, map[uint8]bool{stN40: true}
+	case "POST exchangerequests":
+		kind, req, from = claimExchange, evExchangeReq, map[uint8]bool{stN40: true}
+	}
+	for i, j := range items {
+		it := &d.items[j]
+		st := v.state(j, paid)
+		switch {
+		case hasClaim(it, st) && it.claim == kind && st.status != stN40 && st.status != stN10 && st.status != stN20:
+			return refuse(http.StatusConflict, "identical update: item %s already has that request", codes[i])
+		case hasClaim(it, st) || it.origin != 0 || !from[st.status]:
+			return refuse(http.StatusUnprocessableEntity, "item %s is %s: no such request can be made for it", codes[i], statusCodes[st.status])
+		}
+	}
+	for _, j := range items {
+		it := &d.items[j]
+		later := []evKind{evCancelReq, evCanceled, evReturnReq, evReturnAcc, evExchangeReq, evExchangeAcc, evHeld, evPickedUp,
+			evReturned, evExchanged, evRejected, evUndone, evConfirmed}
+		if kind == claimCancel {
+			later = append(later, evShipped, evDelivered)
+		}
+		d.clearAfter(j, now, later...)
+		it.claim, it.before, it.reason = kind, v.state(j, paid).status, 0
+		d.setEvent(j, req, now)
+		d.renumberClaims(req, now)
+	}
+	return nil
+}
+
+// renumberClaims numbers again the claims of request kind k on the KST day of t, in request
+// order: a request added at t takes its place, and those still to come that day move up one.
+func (d *dataset) renumberClaims(k evKind, t int32) {
+	day := kstDay(d.base + int64(t))
+	idx := d.index[k]
+	i := sort.Search(len(idx), func(i int) bool { return kstDay(d.base+int64(int32(idx[i]>>32))) >= day })
+	for seq := uint32(1); i < len(idx) && kstDay(d.base+int64(int32(idx[i]>>32))) == day; i, seq = i+1, seq+1 {
+		d.items[uint32(idx[i])].claimSeq = seq
+	}
 }

@@ -222,6 +222,40 @@ func TestWritesMoveTheTruth(t *testing.T) {
 		expect("reject exchange", code, http.StatusOK, "E11", ex)
 	}
 
+	// Requests made as the buyer would: a cancellation of a paid line, a return of a delivered
+	// one; they wait for the seller, who can then accept them.
+	{
+		l := firstLine(t, tr, "N10", used)
+		body := fmt.Sprintf(`{"requests":[{"order_id":%q,"items":[{"order_item_code":%q,"quantity":1}]}]}`, l.OrderID, l.ItemCode)
+		code, _ := b.send(t, http.MethodPost, "cancellationrequests", body)
+		expect("request a cancellation", code, http.StatusCreated, "C00", l)
+		code, _ = b.send(t, http.MethodPost, "cancellationrequests", body)
+		expect("request it again", code, http.StatusConflict, "C00", l)
+		var claim string
+		for _, c := range b.srv.Truth().Claims {
+			if c.ItemCodes[0] == l.ItemCode && c.Kind == "cancel" && c.Status == "C00" {
+				claim = c.Code
+			}
+		}
+		if claim == "" {
+			t.Fatal("the requested cancellation is not a claim in the truth")
+		}
+		code, _ = b.send(t, http.MethodPost, "cancellation", fmt.Sprintf(`{"requests":[{"order_id":%q,"status":"canceled","items":[{"order_item_code":%q,"quantity":1}]}]}`, l.OrderID, l.ItemCode))
+		expect("accept the requested cancellation", code, http.StatusCreated, "C40", l)
+
+		var d TruthLine // a delivered line without a claim (nor a free replacement)
+		for _, x := range tr.Lines {
+			if x.Status == "N40" && x.ClaimCode == "" && x.PaymentAmount > 0 && !used[x.OrderID] {
+				d, used[x.OrderID] = x, true
+				break
+			}
+		}
+		code, _ = b.send(t, http.MethodPost, "returnrequests", fmt.Sprintf(`{"requests":[{"order_id":%q,"items":[{"order_item_code":%q,"quantity":1}]}]}`, d.OrderID, d.ItemCode))
+		expect("request a return", code, http.StatusCreated, "R00", d)
+		code, _ = b.send(t, http.MethodPost, "exchangerequests", fmt.Sprintf(`{"requests":[{"order_id":%q,"items":[{"order_item_code":%q,"quantity":1}]}]}`, l.OrderID, l.ItemCode))
+		expect("request an exchange of a cancelled line", code, http.StatusUnprocessableEntity, "C40", l)
+	}
+
 	// Stock set by hand: the variant has that quantity from now on; the same again is 409;
 	// it needs mall.write_product, which the default grant lacks.
 	{
@@ -259,8 +293,8 @@ func TestWritesMoveTheTruth(t *testing.T) {
 	if code, _ := b.send(t, http.MethodPut, "return", `{"requests":[`+strings.TrimSuffix(many, ",")+`]}`); code != http.StatusUnprocessableEntity {
 		t.Fatalf("11 requests to PUT /return: %d, want 422", code)
 	}
-	if code, out := b.send(t, http.MethodPost, "returnrequests", `{"requests":[{"order_id":"x"}]}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
-		t.Fatalf("POST /returnrequests: %d %s", code, out["error"])
+	if code, out := b.send(t, http.MethodDelete, "orders/"+paid.OrderID+"/shipments/D-"+paid.OrderID+"-01", `{}`); code != http.StatusUnprocessableEntity || !strings.Contains(string(out["error"]), "not simulated") {
+		t.Fatalf("DELETE a shipment: %d %s", code, out["error"])
 	}
 	readOnly := b.exchange(t, b.srv.newCode(testRedirect, []string{"mall.read_order"}), true)
 	r := httptest.NewRequest(http.MethodPost, "/api/v2/admin/shipments", strings.NewReader(`{"requests":[]}`))
