@@ -111,3 +111,39 @@ func TestShipmentOfUnknownKindFailsThePage(t *testing.T) {
 		t.Errorf("the cursor moved on a failed page")
 	}
 }
+
+// A page carries its orders whole: a forward parcel of one of them that the page no longer
+// has was deleted on the platform and goes; return pickups, parcels of orders outside the page
+// and those of an order whose shipments did not map stay.
+func TestVanishedParcelsAreDropped(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	shipped := t0.Add(time.Hour)
+	parcel := func(id, orderID string, kind mallsync.ShipmentKind) mallsync.Shipment {
+		return mallsync.Shipment{PlatformShipmentID: id, PlatformOrderID: orderID, Kind: kind, TrackingNo: "T-" + id,
+			ShippedAt: &shipped, ChangedAt: shipped, LineIDs: []string{orderID + "-01"}}
+	}
+	o1, o2 := order("20260701-0000001", t0, line(mallsync.LineShipped, "N30")), order("20260701-0000002", t0, line(mallsync.LineShipped, "N30"))
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o1, o2}, Shipments: []mallsync.Shipment{
+		parcel("D-1", o1.PlatformOrderID, mallsync.ShipmentForward), parcel("D-1b", o1.PlatformOrderID, mallsync.ShipmentReshipment),
+		parcel("R-1", o1.PlatformOrderID, mallsync.ShipmentReturnPickup), parcel("D-2", o2.PlatformOrderID, mallsync.ShipmentForward)}})
+
+	// o1 again without its parcels; o2 again with a shipment that did not map.
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o1}})
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o2}, Rejects: []mallsync.Reject{{Resource: "shipment", PlatformID: o2.PlatformOrderID, Reason: "x"}}})
+	ships, err := b.sync.Shipments(ctx, b.mall)
+	if err != nil {
+		t.Fatal(err)
+	}
+	left := map[string]bool{}
+	for _, s := range ships {
+		left[s.PlatformShipmentID] = true
+	}
+	if len(ships) != 2 || !left["R-1"] || !left["D-2"] {
+		t.Fatalf("parcels left: %v, want R-1 and D-2", left)
+	}
+	if n := count(t, b, `SELECT count(*) FROM shipment_lines WHERE platform_shipment_id IN ('D-1', 'D-1b')`); n != 0 {
+		t.Fatalf("%d lines of dropped parcels left", n)
+	}
+}

@@ -105,6 +105,11 @@ func (sp *stagedPage) writeRest(ctx context.Context, page mallsync.Page) error {
 			return fmt.Errorf("upserting shipments of %s: %w", sp.mall, err)
 		}
 	}
+	if len(page.Orders) > 0 {
+		if err := dropVanishedParcels(ctx, sp.tx, sp.mallID, page); err != nil {
+			return fmt.Errorf("dropping vanished parcels of %s: %w", sp.mall, err)
+		}
+	}
 	if len(page.Refunds) > 0 {
 		if sp.res.Refunds, err = upsertRefunds(ctx, sp.tx, sp.mallID, page.Refunds); err != nil {
 			return fmt.Errorf("upserting refunds of %s: %w", sp.mall, err)

@@ -189,3 +189,39 @@ func rawText(b []byte) string {
 	}
 	return string(b)
 }
+
+// dropVanishedParcelsSQL deletes the forward parcels and re-shipments of the page's orders
+// that the page no longer has. Return pickups come with their claims and stay. (Pages of a
+// stream commit in the order they were read, and a page holding a stale cursor writes
+// nothing, so a page never deletes a parcel that a fresher page wrote.)
+const dropVanishedParcelsSQL = `
+	WITH gone AS (
+		DELETE FROM shipments s
+		WHERE s.mall_id = $1 AND s.platform_order_id = ANY($2::text[]) AND s.kind IN ('forward', 'reshipment')
+			AND NOT (s.platform_shipment_id = ANY($3::text[]))
+		RETURNING s.platform_shipment_id)
+	DELETE FROM shipment_lines l USING gone WHERE l.mall_id = $1 AND l.platform_shipment_id = gone.platform_shipment_id`
+
+// dropVanishedParcels removes parcels the platform deleted: a page carries each of its orders
+// whole, shipments included, so a stored parcel of one of them that the page lacks is gone.
+// Orders whose shipments did not map (a shipment Reject) are left alone.
+func dropVanishedParcels(ctx context.Context, tx *sqlx.Tx, mallID int64, page mallsync.Page) error {
+	unmapped := map[string]bool{}
+	for _, r := range page.Rejects {
+		if r.Resource == "shipment" {
+			unmapped[r.PlatformID] = true
+		}
+	}
+	var ids []string
+	for i := range page.Orders {
+		if id := page.Orders[i].PlatformOrderID; !unmapped[id] {
+			ids = append(ids, id)
+		}
+	}
+	keep := make([]string, len(page.Shipments))
+	for i, s := range page.Shipments {
+		keep[i] = s.PlatformShipmentID
+	}
+	_, err := tx.ExecContext(ctx, dropVanishedParcelsSQL, mallID, pq.Array(ids), pq.Array(keep))
+	return interpret(err)
+}

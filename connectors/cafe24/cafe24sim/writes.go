@@ -20,8 +20,8 @@ import (
 //	POST /shipments            register invoices (≤100): items N10/N20 → N30 ("shipping") or
 //	                           invoice only ("standby"); a new shipping_code per request.
 //	                           POST /orders/{id}/shipments does the same for one order, and
-//	                           PUT /orders/{id}/shipments/{code} what PUT /shipments does;
-//	                           DELETE /orders/{id}/shipments/{code} removes a parcel not delivered
+//	                           PUT /orders/{id}/shipments/{code} what PUT /shipments does
+//	                           (DELETE of a parcel answers 422: not simulated)
 //	PUT  /shipments            (≤100) by shipping_code: tracking_no with shipping_company_code
 //	                           corrects the invoice; status "shipped" delivers (N30 → N40)
 //	POST /cancellation         accept cancellation requests (≤100): C00 → C40 ("canceled")
@@ -145,7 +145,9 @@ func (s *Server) write(b []byte, r *http.Request, path string) (int, []byte) {
 		case len(parts) == 4 && r.Method == http.MethodPut:
 			orderID, shippingCode, single, path = parts[1], parts[3], true, "shipments"
 		case len(parts) == 4 && r.Method == http.MethodDelete:
-			return s.deleteShipment(b, parts[1], parts[3])
+			// Deleting a parcel moves its lines back (N30 → N20) without any date: no
+			// date_type window would show it, and the store never moves a line backwards.
+			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, "deleting a shipment is not simulated")
 		}
 	}
 	endpoint := r.Method + " " + path
@@ -702,51 +704,4 @@ func (d *dataset) renumberClaims(k evKind, t int32) {
 	for seq := uint32(1); i < len(idx) && kstDay(d.base+int64(int32(idx[i]>>32))) == day; i, seq = i+1, seq+1 {
 		d.items[uint32(idx[i])].claimSeq = seq
 	}
-}
-
-// deleteShipment serves DELETE /orders/{id}/shipments/{code}: the parcel's invoice is removed
-// and its items, in transit or waiting with an invoice, go back to N20 until the seller
-// registers another (what the generator had planned for them after now does not happen). A
-// delivered parcel cannot be deleted.
-func (s *Server) deleteShipment(b []byte, orderID, code string) (int, []byte) {
-	v := newView(s.d, s.clock.Now().Unix(), Faults{})
-	d := v.d
-	now := int32(v.now)
-	ref, ok := parseOrderID(orderID)
-	oi, found := d.orderByID(ref.day, ref.seq)
-	ship, okCode := parseShippingCode(code, orderID)
-	if !ok || !found || !v.orderShown(oi) || !okCode {
-		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No shipment "+code+" of order "+orderID)
-	}
-	o := &d.orders[oi]
-	paid := v.paidShown(oi)
-	_, registered := d.invoices[invoiceKey(oi, ship)]
-	var items []uint32
-	for j := o.first; j < o.first+uint32(o.n); j++ {
-		if d.items[j].ship != ship {
-			continue
-		}
-		st := v.state(j, paid)
-		switch {
-		case st.absent || st.status == stC40:
-			continue
-		case st.has(evDelivered):
-			return http.StatusUnprocessableEntity, appendEnvelope(b, http.StatusUnprocessableEntity, "shipment "+code+" is delivered: it cannot be deleted")
-		case st.has(evShipped) || registered && (st.status == stN20 || st.status == stN10 || st.status == stN01):
-			items = append(items, j)
-		}
-	}
-	if len(items) == 0 {
-		return http.StatusNotFound, appendEnvelope(b, http.StatusNotFound, "No shipment "+code+" of order "+orderID)
-	}
-	delete(d.invoices, invoiceKey(oi, ship))
-	codes := make([]string, len(items))
-	for i, j := range items {
-		d.setEvent(j, evShipped, never)
-		d.clearAfter(j, now, evDelivered, evConfirmed, evReturnReq, evExchangeReq, evReturnAcc, evExchangeAcc,
-			evHeld, evPickedUp, evReturned, evExchanged, evRejected, evUndone)
-		codes[i] = fmt.Sprintf("%s-%02d", orderID, j-o.first+1)
-	}
-	out, _ := json.Marshal(map[string]any{"shipment": map[string]any{"shop_no": 1, "order_id": orderID, "shipping_code": code, "order_item_code": codes}})
-	return http.StatusOK, append(b, out...)
 }
