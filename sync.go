@@ -49,6 +49,11 @@ type Page struct {
 	Products  []Product
 	Suppliers []Supplier
 	Rejects   []Reject
+	// WholeParcels says the page's orders carry every forward parcel and re-shipment they
+	// have, so that a stored one of theirs the page lacks was deleted on the platform and is
+	// dropped. Connectors set it where a stored parcel can exist (not on an order's first
+	// read): the store's check costs a query per page.
+	WholeParcels bool
 }
 
 // Lines counts the order lines in the page.

@@ -129,9 +129,15 @@ func TestVanishedParcelsAreDropped(t *testing.T) {
 		parcel("D-1", o1.PlatformOrderID, mallsync.ShipmentForward), parcel("D-1b", o1.PlatformOrderID, mallsync.ShipmentReshipment),
 		parcel("R-1", o1.PlatformOrderID, mallsync.ShipmentReturnPickup), parcel("D-2", o2.PlatformOrderID, mallsync.ShipmentForward)}})
 
-	// o1 again without its parcels; o2 again with a shipment that did not map.
+	// A page that does not say its orders are whole drops nothing.
 	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o1}})
-	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o2}, Rejects: []mallsync.Reject{{Resource: "shipment", PlatformID: o2.PlatformOrderID, Reason: "x"}}})
+	if n := count(t, b, `SELECT count(*) FROM shipments`); n != 4 {
+		t.Fatalf("%d parcels after a page without WholeParcels, want 4", n)
+	}
+	// o1 again without its parcels; o2 again with a shipment that did not map.
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o1}, WholeParcels: true})
+	apply(t, b, mallsync.Page{Orders: []mallsync.Order{o2}, WholeParcels: true,
+		Rejects: []mallsync.Reject{{Resource: "shipment", PlatformID: o2.PlatformOrderID, Reason: "x"}}})
 	ships, err := b.sync.Shipments(ctx, b.mall)
 	if err != nil {
 		t.Fatal(err)

@@ -105,7 +105,7 @@ func (sp *stagedPage) writeRest(ctx context.Context, page mallsync.Page) error {
 			return fmt.Errorf("upserting shipments of %s: %w", sp.mall, err)
 		}
 	}
-	if len(page.Orders) > 0 {
+	if page.WholeParcels && len(page.Orders) > 0 {
 		if err := dropVanishedParcels(ctx, sp.tx, sp.mallID, page); err != nil {
 			return fmt.Errorf("dropping vanished parcels of %s: %w", sp.mall, err)
 		}

@@ -78,6 +78,7 @@ func (c *Connector) fetchOrders(ctx context.Context, cur cursor, now time.Time, 
 		var rows []orderJSON
 		var err error
 		caughtUp := false
+		whole := cur.Phase == phaseIncremental // a backfill reads orders for the first time
 		if cur.Reread != nil {
 			if rows, err = c.rereadStep(ctx, cur.Reread); err != nil {
 				return connectors.Fetched{Calls: counter.Calls()}, err
@@ -96,6 +97,7 @@ func (c *Connector) fetchOrders(ctx context.Context, cur cursor, now time.Time, 
 		}
 		if len(rows) > 0 || caughtUp || counter.Calls() >= emptyCallBudget {
 			page := c.mapper.mapOrders(rows)
+			page.WholeParcels = whole
 			for _, r := range page.Rejects {
 				c.logger.Warn("cafe24 order does not map", "mall", c.mall.Key, "order_id", r.PlatformID, "reason", r.Reason)
 			}

@@ -121,3 +121,45 @@ func newSimConnector(t *testing.T, sim *cafe24sim.Server, start time.Time) *Conn
 	}
 	return conn
 }
+
+// Backfill pages read orders for the first time; pages of later passes carry orders whole, so
+// the store may drop the parcels they no longer have.
+func TestWholeParcelsOutsideBackfill(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, kst)
+	end := start.AddDate(0, 0, 10)
+	sim := cafe24sim.New(cafe24sim.Options{Seed: 3, Orders: 300, Start: start, End: end, NoLimits: true, Clock: cafe24sim.NewClock(end)})
+	conn := newSimConnector(t, sim, start)
+	ctx := context.Background()
+	cursor, backfill, later := "", 0, 0
+	for pass, now := range []time.Time{end, end.Add(6 * time.Hour)} {
+		sim.Clock().Set(now)
+		for i := 0; i < 200; i++ {
+			f, err := conn.Fetch(ctx, mallsync.StreamOrders, cursor, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Page.Orders) > 0 {
+				if pass == 0 { // the backfill: every order read for the first time
+					if f.Page.WholeParcels {
+						t.Fatalf("a backfill page says its orders are whole")
+					}
+					backfill++
+				}
+				if pass == 1 {
+					if !f.Page.WholeParcels {
+						t.Fatalf("a page of a later pass does not say its orders are whole")
+					}
+					later++
+				}
+			}
+			cursor = f.Next
+			if f.CaughtUp {
+				break
+			}
+		}
+	}
+	if backfill == 0 || later == 0 {
+		t.Fatalf("%d backfill pages, %d later ones: the test proves nothing", backfill, later)
+	}
+}
