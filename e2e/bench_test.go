@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
 )
 
@@ -34,7 +35,11 @@ func BenchmarkBackfill(b *testing.B) {
 		if d.Mismatches() != 0 {
 			b.Fatalf("%d mismatches after the backfill: %v", d.Mismatches(), d.Examples)
 		}
-		lines := res.Streams[0].Lines
+		orderStream := streamOf(res.Streams, mallsync.StreamOrders)
+		if orderStream == nil || orderStream.Lines == 0 {
+			b.Fatalf("no lines synced: %+v", res.Streams)
+		}
+		lines := orderStream.Lines
 		b.ReportMetric(float64(lines)/el.Seconds(), "lines/s")
 		b.ReportMetric(float64(lines), "lines")
 		b.ReportMetric(float64(bb.sim.Calls()), "api-calls")
