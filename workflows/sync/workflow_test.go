@@ -79,14 +79,7 @@ func TestMallSyncIgnoresRepeatedSyncNow(t *testing.T) {
 	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
 	env.RegisterActivity(newActivities(store, conn))
 	cycles := func() int {
-		v, err := env.QueryWorkflow(QueryStatus)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st Status
-		if err := v.Get(&st); err != nil {
-			t.Fatal(err)
-		}
+		st := queryStatus(t, env)
 		if st.Running {
 			t.Errorf("status says a cycle runs while the workflow waits: %+v", st)
 		}
@@ -126,14 +119,7 @@ func TestMallSyncPauseResumeAndStatus(t *testing.T) {
 		if n := store.lineCount(); n != 2 {
 			t.Errorf("lines while paused = %d, want 2", n)
 		}
-		v, err := env.QueryWorkflow(QueryStatus)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var st Status
-		if err := v.Get(&st); err != nil {
-			t.Fatal(err)
-		}
+		st := queryStatus(t, env)
 		if !st.Paused || st.Mall != testMall.Key || len(st.Streams) != 1 || st.Streams[0].Seq != 1 {
 			t.Errorf("status while paused = %+v", st)
 		}
@@ -176,9 +162,7 @@ func TestMallSyncSurvivesNonRetryableError(t *testing.T) {
 	conn := &pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EUNAUTHORIZED, "refresh token refused: re-authorize the mall")}
 	env.RegisterActivity(newActivities(store, conn))
 	env.RegisterDelayedCallback(func() {
-		v, _ := env.QueryWorkflow(QueryStatus)
-		var st Status
-		_ = v.Get(&st)
+		st := queryStatus(t, env)
 		if len(st.Streams) != 1 || st.Streams[0].LastError == "" {
 			t.Errorf("status after failure = %+v, want the error", st)
 		}
@@ -306,4 +290,18 @@ func TestSharesOrder(t *testing.T) {
 			t.Errorf("sharesOrder(%v) = %v, want %v", tt.page.Orders, got, tt.want)
 		}
 	}
+}
+
+// queryStatus asks the workflow under test for its status.
+func queryStatus(t *testing.T, env *testsuite.TestWorkflowEnvironment) Status {
+	t.Helper()
+	v, err := env.QueryWorkflow(QueryStatus)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st Status
+	if err := v.Get(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
