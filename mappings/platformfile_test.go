@@ -277,3 +277,25 @@ func FuzzParseStatusMap(f *testing.F) {
 		}
 	})
 }
+
+// TestCoupangStatusMap checks the shipped coupang.yaml maps every order-sheet status of
+// /work/shared/platforms/coupang.md to its unified line status.
+func TestCoupangStatusMap(t *testing.T) {
+	t.Parallel()
+	m, err := StatusMap(mallsync.PlatformCoupang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]mallsync.LineStatus{
+		"ACCEPT": mallsync.LinePaid, "INSTRUCT": mallsync.LinePreparing, "DEPARTURE": mallsync.LineShipped,
+		"DELIVERING": mallsync.LineShipped, "FINAL_DELIVERY": mallsync.LineDelivered, "NONE_TRACKING": mallsync.LineShipped,
+	}
+	for code, line := range want {
+		if r, ok := m.Lookup(code); !ok || r.Line != line {
+			t.Errorf("coupang.yaml maps %s to %+v, want line %s", code, r, line)
+		}
+	}
+	if len(m.Rules) != len(want) {
+		t.Errorf("coupang.yaml has %d codes, want %d", len(m.Rules), len(want))
+	}
+}

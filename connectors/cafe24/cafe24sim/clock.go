@@ -1,38 +1,14 @@
 package cafe24sim
 
 import (
-	"sync"
 	"time"
+
+	"github.com/mallsync/mallsync/connectors/simclock"
 )
 
-// Clock is the simulator's notion of now. It moves only when told to (Set, Advance, or
-// POST /debug/clock), never with the wall clock, so a test or a benchmark decides exactly
-// which events have happened. A Clock is safe for concurrent use.
-type Clock struct {
-	mu sync.RWMutex
-	t  time.Time
-}
+// Clock is the simulator's notion of now (simclock.Clock). It moves only when told to (Set,
+// Advance, or POST /debug/clock), never with the wall clock.
+type Clock = simclock.Clock
 
 // NewClock returns a clock that reads t until it is moved.
-func NewClock(t time.Time) *Clock { return &Clock{t: t} }
-
-// Now returns the simulated time.
-func (c *Clock) Now() time.Time {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.t
-}
-
-// Set moves the clock to t (backwards too).
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// Advance moves the clock by d (backwards when d is negative).
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+func NewClock(t time.Time) *Clock { return simclock.New(t) }
