@@ -154,7 +154,7 @@ func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim
 			when, d.Mismatches(), d.Missing, d.Extra, d.Differing, d.Examples)
 	}
 	var orders int
-	if err := b.db.Get(&orders, `SELECT count(*) FROM orders`); err != nil {
+	if err := b.db.Get(&orders, `SELECT count(*) FROM orders o JOIN malls m ON m.id = o.mall_id WHERE m.key = $1`, string(b.mall.Key)); err != nil {
 		b.t.Fatal(err)
 	}
 	if orders != truth.Orders || len(truth.Lines) == 0 {
@@ -200,7 +200,7 @@ func (b *bundle) requireEqualToTruth(ctx context.Context, when string) cafe24sim
 	}
 	// Tokens rotate when the platform's clock says they expired, not on every call.
 	var rotations int
-	if err := b.db.Get(&rotations, `SELECT rotations FROM credentials`); err != nil {
+	if err := b.db.Get(&rotations, `SELECT rotations FROM credentials WHERE ref = $1`, b.mall.CredentialsRef); err != nil {
 		b.t.Fatal(err)
 	}
 	if rotations > b.clockJumps {

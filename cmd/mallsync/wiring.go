@@ -17,6 +17,7 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/connectors/coupang"
 	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/secret"
@@ -72,6 +73,7 @@ func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64, now f
 		OpenClaims:        s.sync,
 	})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
+	reg.Register(mallsync.PlatformCoupang, coupang.New)
 	return reg
 }
 
