@@ -35,8 +35,8 @@ func TestCoupangMallBesideCafe24(t *testing.T) {
 	t.Cleanup(srv.Close)
 	vendor, access, secret := csim.Vendor()
 	mall := mallsync.Mall{Key: "demo-coupang", Name: "데모 쿠팡", Platform: mallsync.PlatformCoupang, CredentialsRef: "demo-coupang",
-		Account: mallsync.Account{VendorID: vendor, APIBase: srv.URL},
-		Sync:    mallsync.SyncSettings{Interval: 5 * time.Minute, BackfillStart: start, Lookback: time.Hour},
+		Account:   mallsync.Account{VendorID: vendor, APIBase: srv.URL},
+		Sync:      mallsync.SyncSettings{Interval: 5 * time.Minute, BackfillStart: start, Lookback: time.Hour},
 		Ownership: mallsync.OwnershipRules{Default: mallsync.OwnDirect}}
 	if err := b.malls.PutMall(ctx, mall); err != nil {
 		t.Fatal(err)
