@@ -164,13 +164,19 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err := st.malls.PutMall(ctx, mall); err != nil {
 		return err
 	}
-	if err := resetIfDataSetChanged(ctx, cfg.dataDir, state, st, tc, mall.Key, say); err != nil {
+	cd, err := startCoupangDemo(ctx, cfg, sim.Clock(), end, st)
+	if err != nil {
+		return err
+	}
+	defer cd.stop()
+	if err := resetIfDataSetChanged(ctx, cfg.dataDir, state, st, tc, []mallsync.MallKey{mall.Key, cd.mall.Key}, say); err != nil {
 		return err
 	}
 	if err := authorizeDemo(ctx, st, mall, sim, simURL); err != nil {
 		return err
 	}
 	say("mall %s applied and authorized (OAuth code flow against the simulator)", mall.Key)
+	say("mall %s applied, with the coupang simulator at %s (%d orders)", cd.mall.Key, cd.url, max(cfg.orders/2, 1))
 
 	maxCalls := 0.0
 	if cfg.noLimits {
@@ -197,6 +203,10 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
+	crun, err := startSync(ctx, tc, cd.mall.Key, cfg.once)
+	if err != nil {
+		return err
+	}
 	if !cfg.once {
 		return devForever(ctx, cfg, sim, st, mall, end, stdout, say)
 	}
@@ -219,12 +229,21 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 			return ctx.Err()
 		}
 	}
-	elapsed := time.Since(started)
+	elapsed := time.Since(started) // the Cafe24 mall's: the Coupang one goes at 5 calls a second
+	if err := crun.Get(ctx, nil); err != nil {
+		return fmt.Errorf("coupang sync workflow: %w", err)
+	}
 	rep, err := buildReport(ctx, st, sim, mall, linesBefore, elapsed)
 	if err != nil {
 		return err
 	}
+	crep, err := cd.report(ctx, st)
+	if err != nil {
+		return err
+	}
+	rep.Coupang, rep.Mismatches = &crep, rep.Mismatches+crep.Mismatches
 	rep.print(stdout, simURL)
+	crep.print(stdout, cd.url)
 	if cfg.json {
 		return json.NewEncoder(stdout).Encode(rep)
 	}
@@ -258,9 +277,9 @@ func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st st
 	}
 }
 
-// resetIfDataSetChanged clears the demo mall's synced data (and ends its workflow) when the
+// resetIfDataSetChanged clears the demo malls' synced data (and ends their workflows) when the
 // simulator's data set differs from the one it was synced from.
-func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, st stores, tc client.Client, key mallsync.MallKey, say func(string, ...any)) error {
+func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, st stores, tc client.Client, keys []mallsync.MallKey, say func(string, ...any)) error {
 	path := filepath.Join(dataDir, "dev-state.json")
 	var prev devState
 	if b, err := os.ReadFile(path); err == nil {
@@ -268,18 +287,20 @@ func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, 
 			return nil
 		}
 	}
-	if err := st.sync.ResetMall(ctx, key); err != nil {
-		return err
-	}
-	err := tc.TerminateWorkflow(ctx, syncwf.WorkflowID(key), "", "dev: the simulator's data set changed")
-	if err != nil && !isNotFound(err) {
-		return fmt.Errorf("ending the previous sync workflow: %w", err)
+	for _, key := range keys {
+		if err := st.sync.ResetMall(ctx, key); err != nil {
+			return err
+		}
+		err := tc.TerminateWorkflow(ctx, syncwf.WorkflowID(key), "", "dev: the simulator's data set changed")
+		if err != nil && !isNotFound(err) {
+			return fmt.Errorf("ending the previous sync workflow: %w", err)
+		}
 	}
 	b, _ := json.Marshal(state)
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		return fmt.Errorf("writing dev state: %w", err)
 	}
-	say("new simulator data set: %s's synced data cleared", key)
+	say("new simulator data set: the synced data of %v cleared", keys)
 	return nil
 }
 

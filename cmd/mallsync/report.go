@@ -49,6 +49,8 @@ type devReport struct {
 	Quarantined        int            `json:"quarantined"`
 	Events             int            `json:"status_events"`
 	Examples           []string       `json:"mismatch_examples,omitempty"`
+	// Coupang is the Coupang demo mall's part; its mismatches count in Mismatches.
+	Coupang *coupangReport `json:"coupang,omitempty"`
 }
 
 func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mallsync.Mall, linesBefore int, elapsed time.Duration) (devReport, error) {
@@ -173,4 +175,32 @@ func storedLines(facts []postgres.LineFact) []cafe24sim.StoredLine {
 		out[i] = cafe24sim.StoredLine{ItemCode: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: f.PaymentAmount}
 	}
 	return out
+}
+
+// coupangReport is the Coupang part of dev's summary.
+type coupangReport struct {
+	Mall       string `json:"mall"`
+	Orders     int    `json:"orders"`
+	Lines      int    `json:"lines"`
+	TruthLines int    `json:"truth_lines"`
+	// Mismatches counts the lines missing, extra, or not as the simulator's truth says.
+	Mismatches int      `json:"mismatches"`
+	APICalls   int64    `json:"api_calls"`
+	Examples   []string `json:"mismatch_examples,omitempty"`
+}
+
+func (r *coupangReport) example(s string) {
+	if len(r.Examples) < 5 {
+		r.Examples = append(r.Examples, s)
+	}
+}
+
+func (r coupangReport) print(w io.Writer, url string) {
+	fmt.Fprintf(w, "\nmallsync dev: %s (coupang simulator at %s)\n", r.Mall, url)
+	fmt.Fprintf(w, "  orders      %8d\n", r.Orders)
+	fmt.Fprintf(w, "  lines       %8d   truth %8d   mismatches %d\n", r.Lines, r.TruthLines, r.Mismatches)
+	fmt.Fprintf(w, "  api calls %d\n", r.APICalls)
+	for _, e := range r.Examples {
+		fmt.Fprintf(w, "  mismatch: %s\n", e)
+	}
 }

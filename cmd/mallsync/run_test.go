@@ -66,6 +66,9 @@ func TestDevOnce(t *testing.T) {
 	if rep.Mismatches != 0 || rep.Orders != 800 || rep.TruthOrders != 800 || rep.Lines != rep.TruthLines || rep.Lines == 0 || rep.APICalls == 0 {
 		t.Fatalf("summary = %+v", rep)
 	}
+	if c := rep.Coupang; c == nil || c.Lines == 0 || c.Lines != c.TruthLines || c.Mismatches != 0 {
+		t.Fatalf("coupang summary = %+v", c)
+	}
 	if !strings.Contains(out.String(), "mismatches 0") {
 		t.Fatalf("human summary missing:\n%s", out.String())
 	}

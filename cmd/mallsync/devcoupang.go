@@ -1,0 +1,104 @@
+//go:build !nodev
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
+	"github.com/mallsync/mallsync/connectors/simclock"
+	"github.com/mallsync/mallsync/mappings"
+)
+
+// coupangDemo is dev's Coupang mall: the demo mall file pointed at a Coupang simulator that
+// shares the Cafe24 simulator's clock.
+type coupangDemo struct {
+	sim  *coupangsim.Server
+	url  string
+	mall mallsync.Mall
+	stop func()
+}
+
+// startCoupangDemo starts the simulator (half as many orders as Cafe24's, over the same days)
+// and stores the demo mall with the simulator's keys.
+func startCoupangDemo(ctx context.Context, cfg devConfig, clock *simclock.Clock, end time.Time, st stores) (*coupangDemo, error) {
+	sim := coupangsim.New(coupangsim.Options{Seed: cfg.seed, Orders: max(cfg.orders/2, 1), Start: end.AddDate(0, 0, -cfg.days), End: end,
+		Clock: clock, NoLimits: cfg.noLimits})
+	if cfg.faults {
+		sim.SetFaults(coupangsim.Faults{Rate429: 0.02, Rate5xx: 0.02})
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("coupang simulator: %w", err)
+	}
+	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
+	d := &coupangDemo{sim: sim, url: "http://" + ln.Addr().String(), stop: func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }}
+	malls, err := mappings.DemoMalls(time.Now())
+	if err != nil {
+		d.stop()
+		return nil, err
+	}
+	for _, m := range malls {
+		if m.Platform == mallsync.PlatformCoupang {
+			d.mall = m
+		}
+	}
+	if d.mall.Key == "" {
+		d.stop()
+		return nil, fmt.Errorf("no coupang demo mall among the embedded mall files")
+	}
+	vendor, access, secret := sim.Vendor()
+	d.mall.Account.APIBase, d.mall.Account.VendorID = d.url, vendor
+	d.mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
+	if cfg.interval > 0 {
+		d.mall.Sync.Interval = cfg.interval
+	}
+	if err := st.malls.PutMall(ctx, d.mall); err != nil {
+		d.stop()
+		return nil, err
+	}
+	if err := st.creds.PutCredential(ctx, mallsync.Credential{Ref: d.mall.CredentialsRef,
+		Client: mallsync.AppClient{ClientID: access, ClientSecret: secret}}); err != nil {
+		d.stop()
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *coupangDemo) report(ctx context.Context, st stores) (coupangReport, error) {
+	sum, err := st.sync.Summary(ctx, d.mall.Key)
+	if err != nil {
+		return coupangReport{}, err
+	}
+	facts, err := st.sync.LineFacts(ctx, d.mall.Key)
+	if err != nil {
+		return coupangReport{}, err
+	}
+	tr := d.sim.Truth()
+	r := coupangReport{Mall: string(d.mall.Key), Orders: sum.Orders, Lines: len(facts), TruthLines: len(tr.Lines), APICalls: d.sim.Calls()}
+	stored := make(map[string]int, len(facts))
+	for i, f := range facts {
+		stored[f.PlatformLineID] = i
+	}
+	for _, l := range tr.Lines {
+		i, ok := stored[l.LineID]
+		switch {
+		case !ok:
+			r.Mismatches++
+			r.example(fmt.Sprintf("coupang line %s missing (truth %s ×%d)", l.LineID, l.Status, l.Quantity))
+		case facts[i].PlatformStatus != l.Status || facts[i].Quantity != l.Quantity || int64(facts[i].PaymentAmount) != l.PaymentAmount:
+			r.Mismatches++
+			r.example(fmt.Sprintf("coupang line %s stored %s ×%d, truth %s ×%d", l.LineID, facts[i].PlatformStatus, facts[i].Quantity, l.Status, l.Quantity))
+		}
+		delete(stored, l.LineID)
+	}
+	r.Mismatches += len(stored) // stored, but not in the truth
+	return r, nil
+}
+
