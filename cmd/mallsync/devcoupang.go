@@ -101,4 +101,3 @@ func (d *coupangDemo) report(ctx context.Context, st stores) (coupangReport, err
 	r.Mismatches += len(stored) // stored, but not in the truth
 	return r, nil
 }
-
