@@ -93,12 +93,16 @@ type itemJSON struct {
 	HoldCountForCancel    int         `json:"holdCountForCancel"`
 }
 
-// localTime reads Coupang's local times: yyyy-MM-ddTHH:mm:ss in KST, or with an offset.
+// localTime reads Coupang's times: yyyy-MM-ddTHH:mm:ss or yyyy-MM-dd HH:mm:ss (both KST,
+// the order sheets use both), or RFC 3339 with an offset and fractions.
 func localTime(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.UTC(), nil
 	}
 	t, err := time.ParseInLocation("2006-01-02T15:04:05", s, kst)
+	if err != nil {
+		t, err = time.ParseInLocation("2006-01-02 15:04:05", s, kst)
+	}
 	return t.UTC(), err
 }
 
