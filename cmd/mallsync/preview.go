@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/connectors/coupang"
 	"github.com/mallsync/mallsync/mappings"
 )
 
@@ -20,27 +22,32 @@ const maxPreviewFile = 64 << 20
 // each record that does not map is named with its reason on stderr, and the command fails.
 func runPreview(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("preview", stderr)
-	platform := fs.String("platform", string(mallsync.PlatformCafe24), "platform whose response FILE is: cafe24")
-	resource := fs.String("resource", "orders", "what FILE is: "+strings.Join(cafe24.PreviewResources, ", "))
+	platform := fs.String("platform", string(mallsync.PlatformCafe24), "platform whose response FILE is: cafe24 or coupang")
+	resource := fs.String("resource", "orders", "what FILE is: for cafe24 "+strings.Join(cafe24.PreviewResources, ", ")+
+		"; for coupang "+strings.Join(coupang.PreviewResources, ", ")+" (orders = ordersheets)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return errors.New("preview: expected one FILE (a saved API response; - for stdin)")
 	}
-	if mallsync.Platform(*platform) != mallsync.PlatformCafe24 {
-		return fmt.Errorf("preview: platform %q is not built yet; cafe24 is", *platform)
+	previews := map[mallsync.Platform]func(string, []byte, mallsync.StatusMap) (connectors.Preview, error){
+		mallsync.PlatformCafe24: cafe24.PreviewResponse, mallsync.PlatformCoupang: coupang.PreviewResponse,
+	}
+	preview, ok := previews[mallsync.Platform(*platform)]
+	if !ok {
+		return fmt.Errorf("preview: platform %q is not built yet; cafe24 and coupang are", *platform)
 	}
 	file := fs.Arg(0)
 	body, err := readPreviewFile(file)
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	statuses, err := mappings.StatusMap(mallsync.PlatformCafe24)
+	statuses, err := mappings.StatusMap(mallsync.Platform(*platform))
 	if err != nil {
 		return err
 	}
-	p, err := cafe24.PreviewResponse(*resource, body, statuses)
+	p, err := preview(*resource, body, statuses)
 	if err != nil {
 		return fmt.Errorf("%s: %s", file, mallsync.ErrorMessage(err))
 	}

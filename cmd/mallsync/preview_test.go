@@ -23,7 +23,9 @@ func TestPreviewCommand(t *testing.T) {
 		{"shipments without invoices", []string{"--resource", "shipments", ref + "shipments_update.json"}, "2 of 2 records",
 			func(out map[string]any) bool { e, _ := out["errors"].([]any); return len(e) == 2 }, "shipment D-20190108-0000791-00 has no tracking_no"},
 		{"the wrong resource", []string{"--resource", "orders", ref + "inventory.json"}, `no "orders" or "order" (its keys: inventory)`, nil, ""},
-		{"another platform", []string{"--platform", "coupang", ref + "inventory.json"}, `platform "coupang" is not built yet`, nil, ""},
+		{"another platform", []string{"--platform", "smartstore", ref + "inventory.json"}, `platform "smartstore" is not built yet`, nil, ""},
+		{"a coupang order sheet", []string{"--platform", "coupang", "../../connectors/coupang/testdata/ordersheets_v4.json"}, "",
+			func(out map[string]any) bool { o, _ := out["orders"].([]any); return len(o) == 1 }, ""},
 		{"no file", []string{"--resource", "orders", ref + "nothing.json"}, "no such file", nil, ""},
 		{"two files", []string{ref + "inventory.json", ref + "orders.json"}, "expected one FILE", nil, ""},
 	}

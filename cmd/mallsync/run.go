@@ -25,7 +25,8 @@ Usage:
   mallsync mall list                list stored malls
   mallsync mall connect KEY         authorize a Cafe24 mall (prints the URL; serve finishes it)
   mallsync preview --resource R FILE  map a saved Cafe24 response (orders, cancellation, return,
-                                    exchange, shipments, inventory) to unified records as JSON
+                                    exchange, shipments, inventory) or, with --platform coupang,
+                                    Coupang order sheets to unified records as JSON
   mallsync sim cafe24 [flags]       run the Cafe24 simulator alone
 
 Environment:

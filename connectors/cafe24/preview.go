@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
 )
 
 // PreviewResources are the responses Preview reads, each as the Admin API returns it:
@@ -21,28 +22,11 @@ import (
 //	inventory     GET /products/{no}/variants/{code}/inventories {"inventory":{…}}, or {"inventories":[…]}
 var PreviewResources = []string{"orders", "cancellation", "return", "exchange", "shipments", "inventory"}
 
-// Preview is what a saved response maps to: the unified records, and an error for each record
-// that does not map (the others still do).
-type Preview struct {
-	Resource  string              `json:"resource"`
-	Orders    []mallsync.Order    `json:"orders,omitempty"`
-	Claims    []mallsync.Claim    `json:"claims,omitempty"`
-	Shipments []mallsync.Shipment `json:"shipments,omitempty"`
-	Variants  []mallsync.Variant  `json:"variants,omitempty"`
-	Errors    []PreviewError      `json:"errors,omitempty"`
-}
-
-// Records counts the records the response held: mapped and not.
-func (p Preview) Records() int {
-	return len(p.Orders) + len(p.Claims) + len(p.Shipments) + len(p.Variants) + len(p.Errors)
-}
-
-// PreviewError says why one record of a response does not map.
-type PreviewError struct {
-	// Record names it: its platform id, or its place in the response when it has none.
-	Record string `json:"record"`
-	Reason string `json:"reason"`
-}
+// Preview and PreviewError are the connectors' (connectors.Preview).
+type (
+	Preview      = connectors.Preview
+	PreviewError = connectors.PreviewError
+)
 
 // PreviewResponse maps a saved Cafe24 response of resource with the same code the sync runs.
 // An error means the body as a whole is not that resource's response; records that do not

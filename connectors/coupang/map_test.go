@@ -3,6 +3,7 @@ package coupang
 import (
 	"encoding/json"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,5 +78,31 @@ func TestMapRejects(t *testing.T) {
 	p := testConnector(t).mapSheets(rows, time.Now())
 	if len(p.Rejects) != 3 || len(p.Orders) != 1 || p.Orders[0].Lines[0].PaymentAmount != 200 {
 		t.Fatalf("rejects %+v, orders %+v", p.Rejects, p.Orders)
+	}
+}
+
+// The documented sheet previews to one order and one parcel; a failed answer is refused.
+func TestPreviewDocumentedSheet(t *testing.T) {
+	t.Parallel()
+	body, err := os.ReadFile("testdata/ordersheets_v4.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := testConnector(t).statuses
+	p, err := PreviewResponse("orders", body, statuses)
+	if err != nil || p.Records() != 2 || len(p.Errors) != 0 || p.Orders[0].Raw != nil || p.Resource != "ordersheets" {
+		t.Fatalf("preview = %+v, %v", p, err)
+	}
+	for body, want := range map[string]string{
+		`{"code":"ERROR","message":"Invalid signature."}`: "not a successful answer",
+		`{"code":200,"data":"x"}`:                          "neither a sheet",
+		`[1]`:                                              "not a JSON object",
+	} {
+		if _, err := PreviewResponse("ordersheets", []byte(body), statuses); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
+	}
+	if _, err := PreviewResponse("returns", body, statuses); err == nil {
+		t.Error("an unknown resource was previewed")
 	}
 }
