@@ -95,8 +95,8 @@ func TestPreviewDocumentedSheet(t *testing.T) {
 	}
 	for body, want := range map[string]string{
 		`{"code":"ERROR","message":"Invalid signature."}`: "not a successful answer",
-		`{"code":200,"data":"x"}`:                          "neither a sheet",
-		`[1]`:                                              "not a JSON object",
+		`{"code":200,"data":"x"}`:                         "neither a sheet",
+		`[1]`:                                             "not a JSON object",
 	} {
 		if _, err := PreviewResponse("ordersheets", []byte(body), statuses); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want %q", body, err, want)
