@@ -84,6 +84,21 @@ func (d *dataset) setEvent(ii uint32, k evKind, t int32) {
 	d.items[ii].ev[k-evPlaced] = t
 }
 
+// deliverAt moves item ii's delivery to t; what was planned after the delivery (purchase
+// confirmation, a return or an exchange) moves with it, as far as it stays after now.
+func (d *dataset) deliverAt(ii uint32, t, now int32) {
+	shift := int32(0)
+	if old := d.items[ii].ev[evDelivered-evPlaced]; old != never {
+		shift = t - old
+	}
+	d.setEvent(ii, evDelivered, t)
+	for k := evConfirmed; k < numKinds; k++ {
+		if e := d.items[ii].ev[k-evPlaced]; e != never && k != evCancelReq && k != evCanceled && e+shift > now {
+			d.setEvent(ii, k, e+shift)
+		}
+	}
+}
+
 // clearAfter removes item ii's events of kinds ks that are still to come after now.
 func (d *dataset) clearAfter(ii uint32, now int32, ks ...evKind) {
 	for _, k := range ks {
@@ -418,7 +433,6 @@ func (s *Server) endCancelRequest(v *view, items []uint32, codes []string, paid 
 			return refuse(http.StatusUnprocessableEntity, "item %s is %s: it has no open cancellation request", codes[i], statusCodes[st.status])
 		}
 	}
-	const day = 86400
 	for _, j := range items {
 		d.clearAfter(j, now, evCanceled, evUndone, evRejected)
 		d.setEvent(j, k, now)
@@ -458,7 +472,7 @@ func (s *Server) claimUpdate(v *view, exchange bool, items []uint32, codes []str
 			d.clearAfter(j, now, later...)
 			d.setEvent(j, evUndone, now)
 			if c := d.items[j].ev[evConfirmed-evPlaced]; c == never || c <= now {
-				d.setEvent(j, evConfirmed, now+3*86400) // the buyer keeps the item and confirms later
+				d.setEvent(j, evConfirmed, now+3*day) // the buyer keeps the item and confirms later
 			}
 		}
 		return nil
@@ -497,19 +511,19 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 	if len(req.ShippingCompanyCode) != 4 || strings.Trim(req.ShippingCompanyCode, "0123456789") != "" {
 		return refuse(http.StatusUnprocessableEntity, "shipping_company_code must be a 4-digit carrier code")
 	}
-	already := 0
+	var todo []uint32 // the items that do not carry this invoice yet
 	for i, j := range items {
 		it := &d.items[j]
 		st := v.state(j, paid).status
 		if inv, ok := d.invoices[invoiceKey(oi, it.ship)]; ok && inv.trackingNo == req.TrackingNo && (st == stN30 || st == stN40 || st == stN50 || req.Status == "standby") {
-			already++
 			continue
 		}
 		if st != stN10 && st != stN20 && st != stN01 {
 			return refuse(http.StatusUnprocessableEntity, "item %s is %s: only paid items not yet shipped can be", codes[i], statusCodes[st])
 		}
+		todo = append(todo, j)
 	}
-	if already == len(items) {
+	if len(todo) == 0 {
 		return refuse(http.StatusConflict, "identical update: the items already carry invoice %s", req.TrackingNo)
 	}
 	o := &d.orders[oi]
@@ -522,8 +536,7 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 		d.invoices = map[uint64]invoice{}
 	}
 	d.invoices[invoiceKey(oi, ship)] = invoice{trackingNo: req.TrackingNo, carrier: req.ShippingCompanyCode}
-	const day = 86400
-	for _, j := range items {
+	for _, j := range todo {
 		it := &d.items[j]
 		it.ship = ship
 		if it.claim == claimCancel { // its request was still to come (the item is N10/N20)
@@ -542,19 +555,9 @@ func (s *Server) ship(v *view, oi uint32, items []uint32, codes []string, req *w
 		}
 		shipped := it.ev[evShipped-evPlaced]
 		if del := it.ev[evDelivered-evPlaced]; del == never || del <= shipped {
-			newDel := shipped + day
-			shift := int32(0)
-			if del != never {
-				shift = newDel - del
-			}
-			d.setEvent(j, evDelivered, newDel)
-			for k := evConfirmed; k < numKinds; k++ {
-				if t := it.ev[k-evPlaced]; t != never && k != evCancelReq && k != evCanceled {
-					d.setEvent(j, k, t+shift)
-				}
-			}
+			d.deliverAt(j, shipped+day, now)
 			if it.ev[evConfirmed-evPlaced] == never && it.claim == claimNone {
-				d.setEvent(j, evConfirmed, newDel+7*day)
+				d.setEvent(j, evConfirmed, shipped+8*day)
 			}
 		}
 	}
@@ -604,19 +607,8 @@ func (s *Server) updateShipment(v *view, oi uint32, items []uint32, codes []stri
 			return refuse(http.StatusConflict, "identical update: shipment %s is already delivered", req.ShippingCode)
 		}
 		for _, j := range items {
-			if v.state(j, paid).has(evDelivered) {
-				continue
-			}
-			del := d.items[j].ev[evDelivered-evPlaced]
-			shift := int32(0)
-			if del != never {
-				shift = now - del
-			}
-			d.setEvent(j, evDelivered, now)
-			for k := evConfirmed; k < numKinds; k++ { // what follows delivery comes as much earlier
-				if t := d.items[j].ev[k-evPlaced]; t != never && k != evCancelReq && k != evCanceled && t+shift > now {
-					d.setEvent(j, k, t+shift)
-				}
+			if !v.state(j, paid).has(evDelivered) {
+				d.deliverAt(j, now, now)
 			}
 		}
 		return nil

@@ -143,6 +143,45 @@ func TestWritesMoveTheTruth(t *testing.T) {
 		}
 	}
 
+	// A shipment asked again with a line added: the line that already carries the invoice
+	// stays in its parcel, only the new one ships.
+	{
+		var first, second TruthLine
+		for i := 1; i < len(tr.Lines); i++ {
+			x, y := tr.Lines[i-1], tr.Lines[i]
+			if x.OrderID == y.OrderID && x.Status == "N10" && y.Status == "N10" && !used[x.OrderID] {
+				first, second, used[x.OrderID] = x, y, true
+				break
+			}
+		}
+		if first.ItemCode == "" {
+			t.Fatal("no order with two paid lines")
+		}
+		parcelOf := func(item string) string {
+			for _, sh := range b.srv.Truth().Shipments {
+				for _, c := range sh.ItemCodes {
+					if c == item {
+						return sh.ID
+					}
+				}
+			}
+			return ""
+		}
+		one := fmt.Sprintf(`{"requests":[{"order_id":%q,"tracking_no":"MIX-1","shipping_company_code":"0001","status":"shipping","order_item_code":[%q]}]}`, first.OrderID, first.ItemCode)
+		if code, _ := b.send(t, http.MethodPost, "shipments", one); code != http.StatusCreated {
+			t.Fatalf("ship one line: %d", code)
+		}
+		before := parcelOf(first.ItemCode)
+		both := fmt.Sprintf(`{"requests":[{"order_id":%q,"tracking_no":"MIX-1","shipping_company_code":"0001","status":"shipping","order_item_code":[%q,%q]}]}`,
+			first.OrderID, first.ItemCode, second.ItemCode)
+		if code, _ := b.send(t, http.MethodPost, "shipments", both); code != http.StatusCreated {
+			t.Fatalf("ship both lines: %d", code)
+		}
+		if after := parcelOf(first.ItemCode); after != before || parcelOf(second.ItemCode) == "" {
+			t.Fatalf("the line already shipped moved from parcel %s to %s", before, after)
+		}
+	}
+
 	// Two requests, one good and one for a delivered item: 207, element by element.
 	paid2 := firstLine(t, tr, "N10", used)
 	used[paid2.OrderID] = true
