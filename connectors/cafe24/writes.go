@@ -27,8 +27,8 @@ import (
 //	exchange_completed    PUT  /exchange           (≤10)  status exchanged
 //	withdraw_claim        PUT  /cancellation|/return|/exchange (≤10) undone T
 //
-// Write groups the write-backs by endpoint and sends each group in calls of at most the
-// endpoint's cap. Answers: 200/201 all done; 207 element by element (an element with a
+// Write sends the write-backs in the order given, consecutive ones to one endpoint together in
+// calls of at most its cap. Answers: 200/201 all done; 207 element by element (an element with a
 // numeric status ≥ 400 failed with its message); 409 "identical update" is a write that had
 // already taken effect (a retry after a lost answer, or a step someone else took): done. A
 // refusal (400, 404, 422) is a result, not an error. Nothing is written twice: Cafe24 answers
@@ -151,44 +151,44 @@ func endpointOf(w mallsync.WriteBack) (writeEndpoint, map[string]any, error) {
 	return e, req, err
 }
 
-// Write implements connectors.Writer.
+// Write implements connectors.Writer. Write-backs go out in the order given: consecutive ones
+// to the same endpoint share calls (up to its cap), so that a step given after another (a
+// return accepted, then its pickup) is never sent before it.
 func (c *Connector) Write(ctx context.Context, writes []mallsync.WriteBack) ([]mallsync.WriteResult, error) {
 	results := make([]mallsync.WriteResult, len(writes))
-	type pending struct {
-		i   int
-		req map[string]any
+	var run []int // indexes of the pending run, all to endpoint e
+	var reqs []map[string]any
+	var e writeEndpoint
+	flush := func() error {
+		if len(run) == 0 {
+			return nil
+		}
+		got, err := c.writeCall(ctx, e, reqs)
+		if err != nil {
+			return fmt.Errorf("writing to cafe24 %s %s for mall %s: %w", e.method, e.path, c.mall.Key, err)
+		}
+		for k, i := range run {
+			results[i] = got[k]
+		}
+		run, reqs = run[:0], reqs[:0]
+		return nil
 	}
-	groups := map[writeEndpoint][]pending{}
-	var order []writeEndpoint
 	for i, w := range writes {
-		e, req, err := endpointOf(w)
+		we, req, err := endpointOf(w)
 		if err != nil {
 			results[i] = mallsync.WriteResult{Code: mallsync.EINVALID, Message: err.Error()}
 			continue
 		}
-		if _, ok := groups[e]; !ok {
-			order = append(order, e)
+		if len(run) > 0 && (we != e || len(run) == e.limit) {
+			if err := flush(); err != nil {
+				return results, err
+			}
 		}
-		groups[e] = append(groups[e], pending{i, req})
+		e = we
+		run, reqs = append(run, i), append(reqs, req)
 	}
-	for _, e := range order {
-		g := groups[e]
-		for len(g) > 0 {
-			n := min(len(g), e.limit)
-			batch := g[:n]
-			g = g[n:]
-			reqs := make([]map[string]any, n)
-			for k, p := range batch {
-				reqs[k] = p.req
-			}
-			got, err := c.writeCall(ctx, e, reqs)
-			if err != nil {
-				return results, fmt.Errorf("writing to cafe24 %s %s for mall %s: %w", e.method, e.path, c.mall.Key, err)
-			}
-			for k, p := range batch {
-				results[p.i] = got[k]
-			}
-		}
+	if err := flush(); err != nil {
+		return results, err
 	}
 	return results, nil
 }

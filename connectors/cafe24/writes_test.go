@@ -52,7 +52,14 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 	rep := pick("N01", 1)[0] // an exchange's replacement ships like any line, in a re-shipment
 	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: rep.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: rep.ItemCode}},
 		CarrierCode: "0001", TrackingNo: "MS-REPLACEMENT"}, want{item: rep.ItemCode, status: "N30"})
-	var open []cafe24sim.TruthLine // 12 open returns: two PUT /return calls
+	// A delivered line cannot ship again (the 207 of the second shipments call), and a ship
+	// without a tracking number never leaves.
+	d := pick("N40", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: d.ItemCode}}, CarrierCode: "0001", TrackingNo: "LATE-1"},
+		want{item: d.ItemCode, status: "N40", refused: "is N40"})
+	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, CarrierCode: "0001"}, want{refused: "tracking number"})
+	x, y := pick("R10", 1)[0], pick("R00", 1)[0] // kept for the order test at the end
+	var open []cafe24sim.TruthLine               // 12 open returns: two PUT /return calls
 	for _, st := range []string{"R10", "R00", "R12", "R20"} {
 		for _, l := range tr.Lines {
 			if l.Status == st && !used[l.OrderID] && len(open) < 12 {
@@ -82,10 +89,6 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 	e := pick("E00", 1)[0]
 	add(mallsync.WriteBack{Action: mallsync.WriteRejectExchange, OrderID: e.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: e.ItemCode}}, Reason: "사용 흔적"},
 		want{item: e.ItemCode, status: "E11"})
-	d := pick("N40", 1)[0]
-	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: d.ItemCode}}, CarrierCode: "0001", TrackingNo: "LATE-1"},
-		want{item: d.ItemCode, status: "N40", refused: "is N40"})
-	add(mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: d.OrderID, CarrierCode: "0001"}, want{refused: "tracking number"})
 
 	calls := sim.Calls()
 	res, err := conn.Write(ctx, writes)
@@ -171,6 +174,22 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 	for _, l := range now.Lines {
 		if l.ItemCode == writes[1].Lines[0].PlatformLineID && l.Status != "N40" {
 			t.Errorf("delivered line is %s", l.Status)
+		}
+	}
+
+	// The order given is the order sent: a return accepted and then collected in one call to
+	// Write is collected, though another return's pickup comes first.
+	steps, err := conn.Write(ctx, []mallsync.WriteBack{
+		{Action: mallsync.WriteReturnCollected, OrderID: x.OrderID, ClaimID: x.ClaimCode},
+		{Action: mallsync.WriteAcceptReturn, OrderID: y.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: y.ItemCode, Quantity: y.Quantity}}},
+		{Action: mallsync.WriteReturnCollected, OrderID: y.OrderID, ClaimID: y.ClaimCode},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range steps {
+		if !r.Done {
+			t.Fatalf("step %d: %+v", i, r)
 		}
 	}
 

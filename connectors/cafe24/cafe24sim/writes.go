@@ -406,7 +406,7 @@ func step(v *view, items []uint32, codes []string, paid bool, now int32, kind ui
 		case v.d.items[j].claim == kind && done[st]:
 			already++
 		case v.d.items[j].claim != kind || !from[st]:
-			return refuse(http.StatusUnprocessableEntity, "item %s is %s: it has no %s in the state this asks for", codes[i], statusCodes[st], what)
+			return refuse(http.StatusUnprocessableEntity, "item %s is %s: this step needs %s", codes[i], statusCodes[st], what)
 		}
 	}
 	if already == len(items) {
