@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -42,7 +41,6 @@ func (a *Activities) WriteBack(ctx context.Context, in WriteBackInput) (WriteBac
 	if !ok {
 		return WriteBackResult{}, activityError(mallsync.Errorf(mallsync.EINVALID, "%s cannot write back to %s yet", mall.Key, mall.Platform))
 	}
-	activity.RecordHeartbeat(ctx, len(in.Writes))
 	res, err := w.Write(ctx, in.Writes)
 	if err != nil {
 		return WriteBackResult{}, activityError(fmt.Errorf("writing back %d change(s) to %s: %w", len(in.Writes), mall.Key, err))
