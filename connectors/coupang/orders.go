@@ -93,8 +93,9 @@ func (c *Connector) fetchOrders(ctx context.Context, cur cursor, now time.Time) 
 		return connectors.Fetched{}, fmt.Errorf("listing coupang %s order sheets of %s from %s to %s: %w",
 			SheetStatuses[cur.Status], c.mall.Key, cur.Day, to, err)
 	}
+	// page.WholeParcels stays false: a sheet is one box of its order, and the order's other
+	// boxes (split shipping, other statuses) are on other pages.
 	page := c.mapSheets(a.Data, cur.PassNow)
-	page.WholeParcels = !cur.Last.IsZero() // after the backfill, a sheet may be read again
 	caughtUp := false
 	switch {
 	case a.NextToken != "":

@@ -62,6 +62,9 @@ func syncAll(t *testing.T, c *Connector, cursor string, now time.Time) (map[stri
 		if len(f.Page.Rejects) > 0 {
 			t.Fatalf("rejects: %+v", f.Page.Rejects[0])
 		}
+		if f.Page.WholeParcels {
+			t.Fatal("a page of order sheets says its orders are whole: an order's other boxes would lose their parcels")
+		}
 		for _, o := range f.Page.Orders {
 			for _, l := range o.Lines {
 				lines[l.PlatformLineID] = l
