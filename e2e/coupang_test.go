@@ -7,15 +7,10 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
 
 	"github.com/mallsync/mallsync"
-	"github.com/mallsync/mallsync/connectors"
-	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
-	"github.com/mallsync/mallsync/connectors/coupang"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
-	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/workflows"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
@@ -44,19 +39,6 @@ func TestCoupangMallBesideCafe24(t *testing.T) {
 	if err := b.creds.PutCredential(ctx, mallsync.Credential{Ref: mall.CredentialsRef, Client: mallsync.AppClient{ClientID: access, ClientSecret: secret}}); err != nil {
 		t.Fatal(err)
 	}
-	// This worker knows both platforms (setup's knows Cafe24 only).
-	b.worker.Stop()
-	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
-		Now: b.sim.Clock().Now, OpenClaims: b.sync, Backoff429: 20 * time.Millisecond, RetryWaitMin: 10 * time.Millisecond})
-	reg.Register(mallsync.PlatformCafe24, cafe24.New)
-	reg.Register(mallsync.PlatformCoupang, coupang.New)
-	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now, Catalog: b.sync}})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-
 	syncCoupang := func() {
 		t.Helper()
 		cctx, cancel := context.WithTimeout(ctx, 3*time.Minute)

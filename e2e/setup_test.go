@@ -15,6 +15,7 @@ import (
 	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
+	"github.com/mallsync/mallsync/connectors/coupang"
 	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/postgres/pgtest"
@@ -95,13 +96,25 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 	return b
 }
 
-// startWorker starts a fresh worker with its own connector registry, as a new process would.
-func (b *bundle) startWorker() {
+// newRegistry is a connector registry for both simulated platforms, on the simulator's clock,
+// with the short backoffs that simulator tests can afford.
+func (b *bundle) newRegistry() *connectors.Registry {
 	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
 		Now: b.sim.Clock().Now, OpenClaims: b.sync, Backoff429: 50 * time.Millisecond, RetryWaitMin: 20 * time.Millisecond})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
+	reg.Register(mallsync.PlatformCoupang, coupang.New)
+	return reg
+}
+
+// activities are the sync activities over a registry.
+func (b *bundle) activities(reg *connectors.Registry) *syncwf.Activities {
+	return &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now, Catalog: b.sync}
+}
+
+// startWorker starts a fresh worker with its own connector registry, as a new process would.
+func (b *bundle) startWorker() {
 	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg, Now: b.sim.Clock().Now, Catalog: b.sync}})
+	workflows.Register(w, workflows.Deps{Sync: b.activities(b.newRegistry())})
 	if err := w.Start(); err != nil {
 		b.t.Fatal(err)
 	}

@@ -9,10 +9,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/mallsync/mallsync"
-	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
-	"github.com/mallsync/mallsync/mappings"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
@@ -51,10 +49,7 @@ func TestWriteBacksComeBackThroughTheSync(t *testing.T) {
 		mallsync.WriteBack{Action: mallsync.WriteWithdrawClaim, OrderID: withdraw.OrderID, ClaimID: withdraw.ClaimCode, ClaimKind: mallsync.ClaimReturn},
 		mallsync.WriteBack{Action: mallsync.WriteAcceptReturn, OrderID: accept.OrderID, Lines: []mallsync.WriteLine{{PlatformLineID: accept.ItemCode, Quantity: accept.Quantity}}})
 
-	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
-		Now: b.sim.Clock().Now, OpenClaims: b.sync})
-	reg.Register(mallsync.PlatformCafe24, cafe24.New)
-	acts := &syncwf.Activities{Malls: b.malls, Store: b.sync, Connectors: reg}
+	acts := b.activities(b.newRegistry())
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestActivityEnvironment()
 	env.RegisterActivity(acts)
