@@ -101,9 +101,7 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 	// woke says whether the wait between cycles is over; a repeated sync-now (the same
 	// webhook delivered twice) does not end it.
 	var woke bool
-	onSyncNow := func(c workflow.ReceiveChannel, more bool) {
-		var s SyncNow
-		c.Receive(ctx, &s)
+	take := func(s SyncNow) {
 		if s.EventID != "" {
 			if seen[s.EventID] {
 				return
@@ -114,6 +112,20 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 			stopWhenCaughtUp = true
 		}
 		woke = true
+	}
+	onSyncNow := func(c workflow.ReceiveChannel, more bool) {
+		var s SyncNow
+		c.Receive(ctx, &s)
+		take(s)
+	}
+	// takePending takes every sync-now already waiting, so a burst of webhooks wakes one
+	// cycle, not one cycle each.
+	takePending := func() {
+		var s SyncNow
+		for syncNow.ReceiveAsync(&s) {
+			take(s)
+			s = SyncNow{}
+		}
 	}
 
 	planCtx := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
@@ -193,16 +205,11 @@ func MallSync(ctx workflow.Context, in Input) (Result, error) {
 		for woke = false; !woke; {
 			sel.Select(ctx)
 		}
+		takePending()
 		cancelTimer()
 	}
 	// Take the signals that arrived meanwhile into the next run's state.
-	for {
-		var s SyncNow
-		if !syncNow.ReceiveAsync(&s) {
-			break
-		}
-		stopWhenCaughtUp = stopWhenCaughtUp || s.StopWhenCaughtUp
-	}
+	takePending()
 	for pause.ReceiveAsync(nil) {
 		st.Paused = true
 	}

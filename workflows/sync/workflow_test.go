@@ -106,6 +106,33 @@ func TestMallSyncIgnoresRepeatedSyncNow(t *testing.T) {
 	}
 }
 
+// Webhooks for distinct events that pile up while a cycle runs wake one cycle after it, not
+// one cycle each. The test environment hands the workflow each signal of the burst in turn:
+// the first wakes a cycle and the other two arrive while it runs.
+func TestMallSyncBurstOfSyncNowWakesOneCycle(t *testing.T) {
+	t.Parallel()
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
+	env.RegisterActivity(newActivities(store, conn))
+	// The interval is 5 minutes: every cycle before it, after the first, comes from the burst.
+	env.RegisterDelayedCallback(func() {
+		for _, id := range []string{"hook-1", "hook-2", "hook-3"} {
+			env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: id})
+		}
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		if n := queryStatus(t, env).TotalCycles; n != 3 {
+			t.Errorf("cycles after a burst of three webhooks = %d, want 3 (the first, one the burst woke, one for the rest)", n)
+		}
+		env.SignalWorkflow(SignalSyncNow, SyncNow{StopWhenCaughtUp: true})
+	}, 3*time.Minute)
+	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestMallSyncPauseResumeAndStatus(t *testing.T) {
 	t.Parallel()
 	var s testsuite.WorkflowTestSuite
