@@ -111,7 +111,10 @@ func (b *box) status(now int64) (string, bool) {
 // invoice is the box's tracking number, once it departed.
 func (b *box) invoice() string { return fmt.Sprintf("%012d", b.boxID*7919%1000000000000) }
 
+// kstZone is Korea Standard Time, the zone of Coupang's times.
+var kstZone = time.FixedZone("KST", 9*3600)
+
 // kst formats unix seconds as Coupang's local times: yyyy-MM-ddTHH:mm:ss (KST, no offset).
 func kst(unix int64) string {
-	return time.Unix(unix, 0).In(time.FixedZone("KST", 9*3600)).Format("2006-01-02T15:04:05")
+	return time.Unix(unix, 0).In(kstZone).Format("2006-01-02T15:04:05")
 }

@@ -10,8 +10,6 @@ import (
 	"time"
 )
 
-var kstZone = time.FixedZone("KST", 9*3600)
-
 // parseDay reads createdAtFrom/To: yyyy-MM-dd, optionally followed by +09:00.
 func parseDay(s string) (time.Time, bool) {
 	t, err := time.ParseInLocation("2006-01-02", strings.TrimSuffix(s, "+09:00"), kstZone)
