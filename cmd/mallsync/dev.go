@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -115,14 +114,11 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		sim.SetFaults(cafe24sim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
 			TruncateRate: 0.02, DuplicateRate: 0.05})
 	}
-	ln, err := net.Listen("tcp", cfg.simAddr)
+	simURL, stopSim, err := serveInBackground(ctx, cfg.simAddr, sim.Handler())
 	if err != nil {
 		return fmt.Errorf("simulator: %w", err)
 	}
-	simSrv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go simSrv.Serve(ln) //nolint:errcheck // ends with Shutdown
-	defer simSrv.Shutdown(context.WithoutCancel(ctx))
-	simURL := "http://" + ln.Addr().String()
+	defer stopSim()
 	say("cafe24 simulator at %s: %d orders over the %d days before %s (seed %d), clock %s", simURL, cfg.orders, cfg.days,
 		end.Format("2006-01-02"), cfg.seed, sim.Clock().Now().In(kst).Format(time.RFC3339))
 
@@ -146,14 +142,9 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	var mall mallsync.Mall
-	for _, m := range malls {
-		if m.Platform == mallsync.PlatformCafe24 {
-			mall = m
-		}
-	}
-	if mall.Key == "" {
-		return errors.New("no cafe24 demo mall among the embedded mall files")
+	mall, err := demoMall(malls, mallsync.PlatformCafe24)
+	if err != nil {
+		return err
 	}
 	mall.Account.APIBase = simURL
 	mall.Account.MallID = sim.MallID()
@@ -164,7 +155,11 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err := st.malls.PutMall(ctx, mall); err != nil {
 		return err
 	}
-	cd, err := startCoupangDemo(ctx, cfg, sim.Clock(), end, st)
+	coupangMall, err := demoMall(malls, mallsync.PlatformCoupang)
+	if err != nil {
+		return err
+	}
+	cd, err := startCoupangDemo(ctx, cfg, coupangMall, sim.Clock(), end, st)
 	if err != nil {
 		return err
 	}

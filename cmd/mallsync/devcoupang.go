@@ -5,15 +5,22 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
 	"github.com/mallsync/mallsync/connectors/simclock"
-	"github.com/mallsync/mallsync/mappings"
 )
+
+// demoMall picks the demo mall of a platform among the embedded mall files.
+func demoMall(malls []mallsync.Mall, p mallsync.Platform) (mallsync.Mall, error) {
+	for _, m := range malls {
+		if m.Platform == p {
+			return m, nil
+		}
+	}
+	return mallsync.Mall{}, fmt.Errorf("no %s demo mall among the embedded mall files", p)
+}
 
 // coupangDemo is dev's Coupang mall: the demo mall file pointed at a Coupang simulator that
 // shares the Cafe24 simulator's clock.
@@ -25,34 +32,18 @@ type coupangDemo struct {
 }
 
 // startCoupangDemo starts the simulator (half as many orders as Cafe24's, over the same days)
-// and stores the demo mall with the simulator's keys.
-func startCoupangDemo(ctx context.Context, cfg devConfig, clock *simclock.Clock, end time.Time, st stores) (*coupangDemo, error) {
+// and stores mall, the Coupang demo mall, pointed at it with the simulator's keys.
+func startCoupangDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, clock *simclock.Clock, end time.Time, st stores) (*coupangDemo, error) {
 	sim := coupangsim.New(coupangsim.Options{Seed: cfg.seed, Orders: max(cfg.orders/2, 1), Start: end.AddDate(0, 0, -cfg.days), End: end,
 		Clock: clock, NoLimits: cfg.noLimits})
 	if cfg.faults {
 		sim.SetFaults(coupangsim.Faults{Rate429: 0.02, Rate5xx: 0.02})
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	url, stop, err := serveInBackground(ctx, "127.0.0.1:0", sim.Handler())
 	if err != nil {
 		return nil, fmt.Errorf("coupang simulator: %w", err)
 	}
-	srv := &http.Server{Handler: sim.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
-	d := &coupangDemo{sim: sim, url: "http://" + ln.Addr().String(), stop: func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }}
-	malls, err := mappings.DemoMalls(time.Now())
-	if err != nil {
-		d.stop()
-		return nil, err
-	}
-	for _, m := range malls {
-		if m.Platform == mallsync.PlatformCoupang {
-			d.mall = m
-		}
-	}
-	if d.mall.Key == "" {
-		d.stop()
-		return nil, fmt.Errorf("no coupang demo mall among the embedded mall files")
-	}
+	d := &coupangDemo{sim: sim, url: url, mall: mall, stop: stop}
 	vendor, access, secret := sim.Vendor()
 	d.mall.Account.APIBase, d.mall.Account.VendorID = d.url, vendor
 	d.mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)

@@ -6,7 +6,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
-	"time"
 )
 
 // servePprof serves Go's profiler on a loopback address until ctx ends. It refuses any other
@@ -24,15 +23,13 @@ func servePprof(ctx context.Context, addr string) error {
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
-	ln, err := net.Listen("tcp", addr)
+	_, stop, err := serveInBackground(ctx, addr, mux)
 	if err != nil {
 		return fmt.Errorf("--pprof: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
 	go func() {
 		<-ctx.Done()
-		_ = srv.Shutdown(context.WithoutCancel(ctx))
+		stop()
 	}()
 	return nil
 }
