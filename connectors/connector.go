@@ -56,6 +56,22 @@ type Deps struct {
 	Backoff429, RetryWaitMin time.Duration
 }
 
+// AccountBudget returns the process's shared budget for an account (see SharedBudget),
+// capped at maxCallsPerSecond and paced after 429s as Backoff429 says.
+func (d Deps) AccountBudget(key string, maxCallsPerSecond float64) *Budget {
+	return SharedBudget(key, BudgetOptions{MaxCallsPerSecond: maxCallsPerSecond,
+		Backoff429: d.Backoff429, MaxBackoff: 32 * d.Backoff429, Pace429: 20 * d.Backoff429})
+}
+
+// RetryPolicy is DefaultRetryPolicy with RetryWaitMin as its shortest wait, when set.
+func (d Deps) RetryPolicy() RetryPolicy {
+	p := DefaultRetryPolicy
+	if d.RetryWaitMin > 0 {
+		p.WaitMin = d.RetryWaitMin
+	}
+	return p
+}
+
 // Factory builds the connector for one mall.
 type Factory func(ctx context.Context, mall mallsync.Mall, deps Deps) (Connector, error)
 

@@ -35,11 +35,8 @@ type options struct {
 
 // New builds the connector for mall; it is a connectors.Factory.
 func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connectors.Connector, error) {
-	p := connectors.DefaultRetryPolicy
+	p := deps.RetryPolicy()
 	p.MaxRetries = maxRetries
-	if deps.RetryWaitMin > 0 {
-		p.WaitMin = deps.RetryWaitMin
-	}
 	return newConnector(ctx, mall, deps, options{retry: p, now: deps.Now})
 }
 
@@ -73,8 +70,7 @@ func newConnector(_ context.Context, mall mallsync.Mall, deps connectors.Deps, o
 	}
 	budget := o.budget
 	if budget == nil {
-		budget = connectors.SharedBudget("cafe24:"+apiBase, connectors.BudgetOptions{MaxCallsPerSecond: deps.MaxCallsPerSecond,
-			Backoff429: deps.Backoff429, MaxBackoff: 32 * deps.Backoff429, Pace429: 20 * deps.Backoff429})
+		budget = deps.AccountBudget("cafe24:"+apiBase, deps.MaxCallsPerSecond)
 	}
 	base := http.Client{Timeout: 60 * time.Second}
 	if deps.HTTP != nil {

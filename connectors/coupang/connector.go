@@ -76,19 +76,14 @@ func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connect
 	if rate == 0 {
 		rate = DefaultMaxCallsPerSecond
 	}
-	budget := connectors.SharedBudget("coupang:"+base+"/"+mall.Account.VendorID, connectors.BudgetOptions{MaxCallsPerSecond: rate,
-		Backoff429: deps.Backoff429, MaxBackoff: 32 * deps.Backoff429, Pace429: 20 * deps.Backoff429})
+	budget := deps.AccountBudget("coupang:"+base+"/"+mall.Account.VendorID, rate)
 	hc := http.Client{Timeout: 90 * time.Second}
 	if deps.HTTP != nil {
 		hc = *deps.HTTP
 	}
 	hc.Transport = connectors.BudgetTransport(hc.Transport, budget)
-	policy := connectors.DefaultRetryPolicy
-	if deps.RetryWaitMin > 0 {
-		policy.WaitMin = deps.RetryWaitMin
-	}
 	return &Connector{mall: mall, base: base, vendor: mall.Account.VendorID, access: cred.Client.ClientID,
-		secret: cred.Client.ClientSecret, http: connectors.NewRetryingClientPolicy(&hc, logger, policy),
+		secret: cred.Client.ClientSecret, http: connectors.NewRetryingClientPolicy(&hc, logger, deps.RetryPolicy()),
 		statuses: statuses, now: now, logger: logger}, nil
 }
 
