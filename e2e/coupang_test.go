@@ -11,7 +11,7 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
-	"github.com/mallsync/mallsync/postgres"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 	"github.com/mallsync/mallsync/workflows"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
@@ -58,19 +58,13 @@ func TestCoupangMallBesideCafe24(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored := map[string]postgres.LineFact{}
-		for _, f := range facts {
-			stored[f.PlatformLineID] = f
+		stored := make([]simtruth.Line, len(facts))
+		for i, f := range facts {
+			stored[i] = simtruth.Line{Key: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: int64(f.PaymentAmount)}
 		}
 		tr := csim.Truth()
-		if len(stored) != len(tr.Lines) || len(tr.Lines) < 3000 {
-			t.Fatalf("%s: %d coupang lines stored, truth %d", when, len(stored), len(tr.Lines))
-		}
-		for _, l := range tr.Lines {
-			f, ok := stored[l.LineID]
-			if !ok || f.PlatformStatus != l.Status || f.Quantity != l.Quantity || int64(f.PaymentAmount) != l.PaymentAmount {
-				t.Fatalf("%s: line %s stored as %+v, truth %+v", when, l.LineID, f, l)
-			}
+		if d := tr.Diff(stored); d.Mismatches() != 0 || len(tr.Lines) < 3000 {
+			t.Fatalf("%s: %d coupang lines stored, truth %d: %+v", when, len(stored), len(tr.Lines), d)
 		}
 		return len(tr.Lines)
 	}

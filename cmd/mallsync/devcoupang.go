@@ -10,6 +10,7 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
 	"github.com/mallsync/mallsync/connectors/simclock"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 )
 
 // demoMall picks the demo mall of a platform among the embedded mall files.
@@ -72,23 +73,12 @@ func (d *coupangDemo) report(ctx context.Context, st stores) (coupangReport, err
 		return coupangReport{}, err
 	}
 	tr := d.sim.Truth()
-	r := coupangReport{Mall: string(d.mall.Key), Orders: sum.Orders, Lines: len(facts), TruthLines: len(tr.Lines), APICalls: d.sim.Calls()}
-	stored := make(map[string]int, len(facts))
+	stored := make([]simtruth.Line, len(facts))
 	for i, f := range facts {
-		stored[f.PlatformLineID] = i
+		stored[i] = simtruth.Line{Key: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: int64(f.PaymentAmount)}
 	}
-	for _, l := range tr.Lines {
-		i, ok := stored[l.LineID]
-		switch {
-		case !ok:
-			r.Mismatches++
-			r.example(fmt.Sprintf("coupang line %s missing (truth %s ×%d)", l.LineID, l.Status, l.Quantity))
-		case facts[i].PlatformStatus != l.Status || facts[i].Quantity != l.Quantity || int64(facts[i].PaymentAmount) != l.PaymentAmount:
-			r.Mismatches++
-			r.example(fmt.Sprintf("coupang line %s stored %s ×%d, truth %s ×%d", l.LineID, facts[i].PlatformStatus, facts[i].Quantity, l.Status, l.Quantity))
-		}
-		delete(stored, l.LineID)
-	}
-	r.Mismatches += len(stored) // stored, but not in the truth
+	diff := tr.Diff(stored)
+	r := coupangReport{Mall: string(d.mall.Key), Orders: sum.Orders, Lines: len(facts), TruthLines: len(tr.Lines), APICalls: d.sim.Calls(),
+		Mismatches: diff.Mismatches(), Examples: diff.Examples}
 	return r, nil
 }

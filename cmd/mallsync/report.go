@@ -189,12 +189,6 @@ type coupangReport struct {
 	Examples   []string `json:"mismatch_examples,omitempty"`
 }
 
-func (r *coupangReport) example(s string) {
-	if len(r.Examples) < 5 {
-		r.Examples = append(r.Examples, s)
-	}
-}
-
 func (r coupangReport) print(w io.Writer, url string) {
 	fmt.Fprintf(w, "\nmallsync dev: %s (coupang simulator at %s)\n", r.Mall, url)
 	fmt.Fprintf(w, "  orders      %8d\n", r.Orders)

@@ -10,6 +10,7 @@ import (
 	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
 	"github.com/mallsync/mallsync/connectors/simclock"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 	"github.com/mallsync/mallsync/mappings"
 )
 
@@ -90,15 +91,13 @@ func TestOrderSheetsFromSimulator(t *testing.T) {
 	c := simConnector(t, sim, start, "", -1)
 	check := func(when string, got map[string]mallsync.OrderLine) {
 		t.Helper()
-		tr := sim.Truth()
-		if len(got) != len(tr.Lines) || len(tr.Lines) < 2000 {
-			t.Fatalf("%s: %d lines read, truth %d", when, len(got), len(tr.Lines))
+		read := make([]simtruth.Line, 0, len(got))
+		for id, l := range got {
+			read = append(read, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
 		}
-		for _, w := range tr.Lines {
-			l, ok := got[w.LineID]
-			if !ok || l.PlatformStatus != w.Status || l.Quantity != w.Quantity || int64(l.PaymentAmount) != w.PaymentAmount {
-				t.Fatalf("%s: line %s read as %+v, truth %+v", when, w.LineID, l, w)
-			}
+		tr := sim.Truth()
+		if d := tr.Diff(read); d.Mismatches() != 0 || len(tr.Lines) < 2000 {
+			t.Fatalf("%s: %d lines read, truth %d: %+v", when, len(got), len(tr.Lines), d)
 		}
 	}
 	got, cursor, calls := syncAll(t, c, "", end)

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 )
 
 // StoredLine is what a consumer stored for one order item, to compare with the truth.
@@ -15,51 +16,20 @@ type StoredLine struct {
 	PaymentAmount int64
 }
 
-// Diff is how stored lines differ from the truth.
-type Diff struct {
-	// Missing lines exist in the truth but were not stored; Extra were stored but do not exist;
-	// Differing were stored with another status, quantity or amount.
-	Missing, Extra, Differing int
-	// Examples describe up to five of them, for a person.
-	Examples []string
-}
-
-// Mismatches is the number of lines that are not as the truth says.
-func (d Diff) Mismatches() int { return d.Missing + d.Extra + d.Differing }
+// Diff is how stored records differ from the truth.
+type Diff = simtruth.Diff
 
 // Diff compares stored lines with the truth.
 func (t Truth) Diff(stored []StoredLine) Diff {
-	var d Diff
-	note := func(format string, a ...any) {
-		if len(d.Examples) < 5 {
-			d.Examples = append(d.Examples, fmt.Sprintf(format, a...))
-		}
+	truth := make([]simtruth.Line, len(t.Lines))
+	for i, l := range t.Lines {
+		truth[i] = simtruth.Line{Key: l.ItemCode, Status: l.Status, Quantity: l.Quantity, PaymentAmount: l.PaymentAmount}
 	}
-	byCode := make(map[string]StoredLine, len(stored))
-	for _, s := range stored {
-		byCode[s.ItemCode] = s
+	got := make([]simtruth.Line, len(stored))
+	for i, s := range stored {
+		got[i] = simtruth.Line{Key: s.ItemCode, Status: s.Status, Quantity: s.Quantity, PaymentAmount: s.PaymentAmount}
 	}
-	for _, l := range t.Lines {
-		s, ok := byCode[l.ItemCode]
-		if !ok {
-			d.Missing++
-			note("%s missing (truth %s)", l.ItemCode, l.Status)
-			continue
-		}
-		delete(byCode, l.ItemCode)
-		if s.Status != l.Status || s.Quantity != l.Quantity || s.PaymentAmount != l.PaymentAmount {
-			d.Differing++
-			note("%s stored %s ×%d %d won, truth %s ×%d %d won", l.ItemCode, s.Status, s.Quantity, s.PaymentAmount, l.Status, l.Quantity, l.PaymentAmount)
-		}
-	}
-	d.Extra = len(byCode)
-	for _, s := range stored {
-		if _, extra := byCode[s.ItemCode]; extra {
-			note("%s stored but not in the truth", s.ItemCode)
-			break
-		}
-	}
-	return d
+	return simtruth.Lines(truth, got)
 }
 
 // StoredClaim is what a consumer stored for one claim, to compare with the truth.
@@ -116,11 +86,6 @@ func claimFacts(kind, status, tracking string, items []string) string {
 // diffFacts compares two sets of records by id and facts.
 func diffFacts(what string, want, got map[string]string) Diff {
 	var d Diff
-	note := func(format string, a ...any) {
-		if len(d.Examples) < 5 {
-			d.Examples = append(d.Examples, fmt.Sprintf(format, a...))
-		}
-	}
 	ids := make([]string, 0, len(want))
 	for id := range want {
 		ids = append(ids, id)
@@ -131,10 +96,10 @@ func diffFacts(what string, want, got map[string]string) Diff {
 		switch {
 		case !ok:
 			d.Missing++
-			note("%s %s missing (truth %s)", what, id, want[id])
+			d.Note("%s %s missing (truth %s)", what, id, want[id])
 		case g != want[id]:
 			d.Differing++
-			note("%s %s stored %s, truth %s", what, id, g, want[id])
+			d.Note("%s %s stored %s, truth %s", what, id, g, want[id])
 		}
 	}
 	extra := make([]string, 0)
@@ -146,7 +111,7 @@ func diffFacts(what string, want, got map[string]string) Diff {
 	slices.Sort(extra)
 	d.Extra = len(extra)
 	if len(extra) > 0 {
-		note("%s %s stored but not in the truth", what, extra[0])
+		d.Note("%s %s stored but not in the truth", what, extra[0])
 	}
 	return d
 }

@@ -1,6 +1,10 @@
 package coupangsim
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/mallsync/mallsync/connectors/simtruth"
+)
 
 // Truth is what the simulator holds as of its clock.
 type Truth struct {
@@ -38,4 +42,13 @@ func (s *Server) Truth() Truth {
 		}
 	}
 	return t
+}
+
+// Diff compares stored lines, keyed shipmentBoxId-vendorItemId, with the truth.
+func (t Truth) Diff(stored []simtruth.Line) simtruth.Diff {
+	truth := make([]simtruth.Line, len(t.Lines))
+	for i, l := range t.Lines {
+		truth[i] = simtruth.Line{Key: l.LineID, Status: l.Status, Quantity: l.Quantity, PaymentAmount: l.PaymentAmount}
+	}
+	return simtruth.Lines(truth, stored)
 }
