@@ -14,10 +14,8 @@ import (
 
 func TestMallSyncStopsWhenCaughtUp(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 5}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 5}
+	env, store := newSyncEnv(conn)
 	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true})
 	if !env.IsWorkflowCompleted() || env.GetWorkflowError() != nil {
 		t.Fatalf("workflow: completed=%v err=%v", env.IsWorkflowCompleted(), env.GetWorkflowError())
@@ -34,10 +32,8 @@ func TestMallSyncStopsWhenCaughtUp(t *testing.T) {
 // A stream that does not catch up within its slice continues at once, not after the interval.
 func TestMallSyncContinuesAfterSliceWithoutWaiting(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 3}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 3}
+	env, store := newSyncEnv(conn)
 	start := env.Now()
 	// Slice of 1ns: every activity stops after its first page.
 	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true, Slice: time.Nanosecond})
@@ -54,10 +50,8 @@ func TestMallSyncContinuesAfterSliceWithoutWaiting(t *testing.T) {
 
 func TestMallSyncPollsNewDataEachInterval(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 2}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 2}
+	env, store := newSyncEnv(conn)
 	env.RegisterDelayedCallback(func() { conn.setAvailable(4) }, 2*time.Minute)
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(SignalSyncNow, SyncNow{EventID: "stop", StopWhenCaughtUp: true})
@@ -74,10 +68,8 @@ func TestMallSyncPollsNewDataEachInterval(t *testing.T) {
 // A webhook delivered twice carries the same event id: the second wakes no cycle.
 func TestMallSyncIgnoresRepeatedSyncNow(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 1}
+	env, _ := newSyncEnv(conn)
 	cycles := func() int {
 		st := queryStatus(t, env)
 		if st.Running {
@@ -111,10 +103,8 @@ func TestMallSyncIgnoresRepeatedSyncNow(t *testing.T) {
 // the first wakes a cycle and the other two arrive while it runs.
 func TestMallSyncBurstOfSyncNowWakesOneCycle(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 1}
+	env, _ := newSyncEnv(conn)
 	// The interval is 5 minutes: every cycle before it, after the first, comes from the burst.
 	env.RegisterDelayedCallback(func() {
 		for _, id := range []string{"hook-1", "hook-2", "hook-3"} {
@@ -135,10 +125,8 @@ func TestMallSyncBurstOfSyncNowWakesOneCycle(t *testing.T) {
 
 func TestMallSyncPauseResumeAndStatus(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 1}
+	env, store := newSyncEnv(conn)
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(SignalPause, nil) }, time.Minute)
 	env.RegisterDelayedCallback(func() { conn.setAvailable(3) }, 2*time.Minute)
 	env.RegisterDelayedCallback(func() {
@@ -164,10 +152,8 @@ func TestMallSyncPauseResumeAndStatus(t *testing.T) {
 
 func TestMallSyncContinuesAsNew(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store, conn := newMemStore(testMall), &pagedConnector{available: 1}
-	env.RegisterActivity(newActivities(store, conn))
+	conn := &pagedConnector{available: 1}
+	env, _ := newSyncEnv(conn)
 	env.SetStartWorkflowOptions(testStartOptions())
 	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, CyclesPerRun: 3})
 	err := env.GetWorkflowError()
@@ -183,11 +169,8 @@ func TestMallSyncContinuesAsNew(t *testing.T) {
 // A failed stream is recorded in the status and retried next cycle; the workflow lives on.
 func TestMallSyncSurvivesNonRetryableError(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	store := newMemStore(testMall)
 	conn := &pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EUNAUTHORIZED, "refresh token refused: re-authorize the mall")}
-	env.RegisterActivity(newActivities(store, conn))
+	env, store := newSyncEnv(conn)
 	env.RegisterDelayedCallback(func() {
 		st := queryStatus(t, env)
 		if len(st.Streams) != 1 || st.Streams[0].LastError == "" {
@@ -211,10 +194,7 @@ func TestMallSyncSurvivesNonRetryableError(t *testing.T) {
 // retrying cannot fix ends with that error instead of waiting for ever.
 func TestMallSyncStopWhenCaughtUpEndsOnPermanentFailure(t *testing.T) {
 	t.Parallel()
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
-	conn := &pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EFORBIDDEN, "the app lacks mall.read_order")}
-	env.RegisterActivity(newActivities(newMemStore(testMall), conn))
+	env, _ := newSyncEnv(&pagedConnector{available: 2, failAt: 0, err: mallsync.Errorf(mallsync.EFORBIDDEN, "the app lacks mall.read_order")})
 	env.ExecuteWorkflow(MallSync, Input{Mall: testMall.Key, StopWhenCaughtUp: true})
 	if !env.IsWorkflowCompleted() {
 		t.Fatal("the workflow still waits")
@@ -331,4 +311,13 @@ func queryStatus(t *testing.T, env *testsuite.TestWorkflowEnvironment) Status {
 		t.Fatal(err)
 	}
 	return st
+}
+
+// newSyncEnv is a workflow test environment whose activities sync conn into a new memStore.
+func newSyncEnv(conn *pagedConnector) (*testsuite.TestWorkflowEnvironment, *memStore) {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	store := newMemStore(testMall)
+	env.RegisterActivity(newActivities(store, conn))
+	return env, store
 }
