@@ -89,12 +89,27 @@ func TestClaimsShipmentsRefundsCatalogRoundTrip(t *testing.T) {
 	if after := count(t, b, `SELECT count(*) FROM claim_status_events`); after != before {
 		t.Errorf("a repeated claim added %d events", after-before)
 	}
-	if err := b.sync.ResetMall(ctx, b.mall); err != nil {
+	if ds, err := b.sync.SimDataSet(ctx, b.mall); err != nil || ds != "" {
+		t.Fatalf("data set before any reset = %q, %v", ds, err)
+	}
+	if err := b.sync.ResetMall(ctx, b.mall, "seed 1"); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, b, `SELECT count(*) FROM claims`) + count(t, b, `SELECT count(*) FROM shipment_lines`) + count(t, b, `SELECT count(*) FROM variants`); n != 0 {
 		t.Errorf("%d rows left after ResetMall", n)
 	}
+	// The data set is recorded with the reset, and a later reset replaces it.
+	dataSetIs := func(want string) {
+		t.Helper()
+		if ds, err := b.sync.SimDataSet(ctx, b.mall); err != nil || ds != want {
+			t.Errorf("data set after a reset = %q, %v; want %q", ds, err, want)
+		}
+	}
+	dataSetIs("seed 1")
+	if err := b.sync.ResetMall(ctx, b.mall, "seed 2"); err != nil {
+		t.Fatal(err)
+	}
+	dataSetIs("seed 2")
 }
 
 func TestShipmentOfUnknownKindFailsThePage(t *testing.T) {

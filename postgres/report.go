@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/mallsync/mallsync"
@@ -95,10 +97,24 @@ func (s *SyncStore) LineFacts(ctx context.Context, mall mallsync.MallKey) ([]Lin
 	return out, interpret(rows.Err())
 }
 
+// SimDataSet returns the simulator data set that ResetMall last recorded for mall, "" when none.
+func (s *SyncStore) SimDataSet(ctx context.Context, mall mallsync.MallKey) (string, error) {
+	var v string
+	err := s.db.GetContext(ctx, &v, `SELECT d.data_set FROM sim_data_sets d JOIN malls m ON m.id = d.mall_id WHERE m.key = $1`, string(mall))
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("reading the data set of %s: %w", mall, interpret(err))
+	}
+	return v, nil
+}
+
 // ResetMall deletes everything synced for mall (lines, their history, orders, cursors,
-// quarantine, outbox), keeping the mall itself. `mallsync dev` uses it when the simulator's
+// quarantine, outbox), keeping the mall itself, and records dataSet as the simulator data set
+// its rows will come from, in one transaction. `mallsync dev` uses it when the simulator's
 // data set changed.
-func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey) error {
+func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSet string) error {
 	id, err := s.malls.id(ctx, mall)
 	if err != nil {
 		return err
@@ -129,6 +145,10 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey) error 
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("resetting %s: %w", mall, interpret(err))
 		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sim_data_sets (mall_id, data_set) VALUES ($1, $2)
+		ON CONFLICT (mall_id) DO UPDATE SET data_set = EXCLUDED.data_set, recorded_at = now()`, id, dataSet); err != nil {
+		return fmt.Errorf("recording the data set of %s: %w", mall, interpret(err))
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("resetting %s: %w", mall, interpret(err))

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -164,7 +163,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		return err
 	}
 	defer cd.stop()
-	if err := resetIfDataSetChanged(ctx, cfg.dataDir, state, st, tc, []mallsync.MallKey{mall.Key, cd.mall.Key}, say); err != nil {
+	if err := resetIfDataSetChanged(ctx, state, st, tc, []mallsync.MallKey{mall.Key, cd.mall.Key}, say); err != nil {
 		return err
 	}
 	if err := authorizeDemo(ctx, st, mall, sim, simURL); err != nil {
@@ -274,28 +273,33 @@ func devForever(ctx context.Context, cfg devConfig, sim *cafe24sim.Server, st st
 
 // resetIfDataSetChanged clears the demo malls' synced data (and ends their workflows) when the
 // simulator's data set differs from the one it was synced from.
-func resetIfDataSetChanged(ctx context.Context, dataDir string, state devState, st stores, tc client.Client, keys []mallsync.MallKey, say func(string, ...any)) error {
-	path := filepath.Join(dataDir, "dev-state.json")
-	var prev devState
-	if b, err := os.ReadFile(path); err == nil {
-		if json.Unmarshal(b, &prev) == nil && prev == state {
-			return nil
-		}
+func resetIfDataSetChanged(ctx context.Context, state devState, st stores, tc client.Client, keys []mallsync.MallKey, say func(string, ...any)) error {
+	b, err := json.Marshal(state)
+	if err != nil {
+		return fmt.Errorf("describing the data set: %w", err)
 	}
+	var cleared []mallsync.MallKey
 	for _, key := range keys {
-		if err := st.sync.ResetMall(ctx, key); err != nil {
+		prev, err := st.sync.SimDataSet(ctx, key)
+		if err != nil {
 			return err
 		}
-		err := tc.TerminateWorkflow(ctx, syncwf.WorkflowID(key), "", "dev: the simulator's data set changed")
+		if prev == string(b) {
+			continue
+		}
+		// The workflow goes first, so that no cycle writes between the reset and its end.
+		err = tc.TerminateWorkflow(ctx, syncwf.WorkflowID(key), "", "dev: the simulator's data set changed")
 		if err != nil && !isNotFound(err) {
 			return fmt.Errorf("ending the previous sync workflow: %w", err)
 		}
+		if err := st.sync.ResetMall(ctx, key, string(b)); err != nil {
+			return err
+		}
+		cleared = append(cleared, key)
 	}
-	b, _ := json.Marshal(state)
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		return fmt.Errorf("writing dev state: %w", err)
+	if len(cleared) > 0 {
+		say("new simulator data set: the synced data of %v cleared", cleared)
 	}
-	say("new simulator data set: the synced data of %v cleared", keys)
 	return nil
 }
 
