@@ -22,7 +22,7 @@ const (
 func TestTokenSourceAgainstTheSimulator(t *testing.T) {
 	t.Parallel()
 	clock := simclock.New(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
-	sim := smartstoresim.New(clientID, clientSecret, clock)
+	sim := smartstoresim.New(smartstoresim.Options{ClientID: clientID, ClientSecret: clientSecret, Clock: clock})
 	srv := httptest.NewServer(sim.Handler())
 	t.Cleanup(srv.Close)
 	ctx := context.Background()
