@@ -127,7 +127,6 @@ func detail(po *productOrder, st *state, qtyCompat bool) map[string]any {
 	return d
 }
 
-
 // claimBlock renders a claim as {"cancel":{…}}, {"return":{…}} or {"exchange":{…}}.
 func claimBlock(c *claim) map[string]any {
 	b := map[string]any{"claimId": c.ID, "claimStatus": c.Status, "claimRequestDate": wireTime(c.Requested), "requestChannel": c.Channel}
