@@ -20,6 +20,10 @@ const (
 	StreamProducts Stream = "products"
 	// StreamSuppliers brings the platform's suppliers.
 	StreamSuppliers Stream = "suppliers"
+	// StreamClaims brings claims where a platform lists them apart from its orders (Coupang's
+	// returnRequests, returnWithdrawRequests and exchangeRequests), with their shipments and
+	// the lines a completed claim moved.
+	StreamClaims Stream = "claims"
 )
 
 // Cursor is a stream's position. Value is owned by the connector (opaque to the store and to

@@ -87,22 +87,35 @@ func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connect
 		statuses: statuses, now: now, logger: logger}, nil
 }
 
-// Streams lists the streams the connector reads.
-func (c *Connector) Streams() []mallsync.Stream { return []mallsync.Stream{mallsync.StreamOrders} }
+// Streams lists the streams the connector reads: the order sheets, then the claims (so that
+// in a cycle the claims stream's re-reads come after the sheets were listed).
+func (c *Connector) Streams() []mallsync.Stream {
+	return []mallsync.Stream{mallsync.StreamOrders, mallsync.StreamClaims}
+}
 
 // Fetch reads the page of stream that follows the cursor value at, as of now.
 func (c *Connector) Fetch(ctx context.Context, stream mallsync.Stream, at string, now time.Time) (connectors.Fetched, error) {
-	if stream != mallsync.StreamOrders {
-		return connectors.Fetched{}, mallsync.Errorf(mallsync.EINVALID, "coupang has no stream %q yet", stream)
-	}
 	ctx, counter := connectors.WithCallCounter(ctx)
-	cur, err := parseCursor(at)
-	if err != nil {
-		return connectors.Fetched{}, err
+	var f connectors.Fetched
+	switch stream {
+	case mallsync.StreamOrders:
+		cur, err := parseCursor(at)
+		if err != nil {
+			return connectors.Fetched{}, err
+		}
+		f, err = c.fetchOrders(ctx, cur, now)
+		f.Calls = counter.Calls()
+		return f, err
+	case mallsync.StreamClaims:
+		cur, err := parseClaimCursor(at)
+		if err != nil {
+			return connectors.Fetched{}, err
+		}
+		f, err = c.fetchClaims(ctx, cur, now)
+		f.Calls = counter.Calls()
+		return f, err
 	}
-	f, err := c.fetchOrders(ctx, cur, now)
-	f.Calls = counter.Calls()
-	return f, err
+	return connectors.Fetched{}, mallsync.Errorf(mallsync.EINVALID, "coupang has no stream %q", stream)
 }
 
 // getJSON signs and sends a GET of path with query q and decodes the answer's body into v.

@@ -3,6 +3,7 @@ package coupang
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -110,11 +111,16 @@ func localTime(s string) (time.Time, error) {
 // does not map is a Reject with its reason. Coupang says when a sheet was ordered and paid but
 // not when its status last changed: the lines' change time is the pass's now, so that a later
 // pass's reading wins and a reading within one pass (statuses in their order) never goes back.
+// An item cancelled or returned whole (cancelCount = shippingCount) is left out: the claims
+// stream owns that line from then on (see mapSheet), so the two streams never fight over it.
 func (c *Connector) mapSheets(rows []json.RawMessage, passNow time.Time) mallsync.Page {
 	var page mallsync.Page
 	at := map[string]int{}
 	for _, raw := range rows {
-		o, ships, err := c.mapSheet(raw, passNow)
+		o, ships, err := c.mapSheet(raw, passNow, "")
+		if errors.Is(err, errTakenWhole) {
+			continue
+		}
 		if err != nil {
 			page.Rejects = append(page.Rejects, mallsync.Reject{Resource: "order", PlatformID: sheetID(raw), Reason: err.Error(), Raw: raw})
 			continue
@@ -142,8 +148,12 @@ func sheetID(raw json.RawMessage) string {
 }
 
 // mapSheet maps one order sheet to an order (its lines keyed shipmentBoxId-vendorItemId) and
-// its parcel, once it has an invoice.
-func (c *Connector) mapSheet(raw json.RawMessage, passNow time.Time) (mallsync.Order, []mallsync.Shipment, error) {
+// its parcel, once it has an invoice. A line's quantity is what is still to ship,
+// shippingCount − (holdCountForCancel + cancelCount), and its amount orderPrice −
+// discountPrice shared out by that quantity. An item taken whole by a claim is left out when
+// taken is empty (a listed sheet), and otherwise mapped with status taken, its whole quantity
+// and amount (a sheet re-read for the claim that took it, taken being the claim's code).
+func (c *Connector) mapSheet(raw json.RawMessage, passNow time.Time, taken string) (mallsync.Order, []mallsync.Shipment, error) {
 	var s sheetJSON
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return mallsync.Order{}, nil, fmt.Errorf("order sheet JSON does not decode: %v", err)
@@ -189,8 +199,18 @@ func (c *Connector) mapSheet(raw json.RawMessage, passNow time.Time) (mallsync.O
 			return mallsync.Order{}, nil, fmt.Errorf("order sheet %s has an item without vendorItemId", s.ShipmentBoxID)
 		}
 		qty := it.ShippingCount - it.HoldCountForCancel - it.CancelCount
-		if qty < 0 {
+		if qty < 0 || it.CancelCount > it.ShippingCount {
 			return mallsync.Order{}, nil, fmt.Errorf("order sheet %s, item %s: more cancelled than ordered", s.ShipmentBoxID, it.VendorItemID)
+		}
+		lineRule, status := rule, s.Status
+		if it.CancelCount == it.ShippingCount && it.ShippingCount > 0 {
+			if taken == "" {
+				continue
+			}
+			if lineRule, ok = c.statuses.Lookup(taken); !ok || lineRule.KeepsPriorStatus {
+				return mallsync.Order{}, nil, fmt.Errorf("order sheet %s: %q does not say what a line taken whole is", s.ShipmentBoxID, taken)
+			}
+			qty, status = it.ShippingCount, taken
 		}
 		sku := it.ExternalVendorSkuCode
 		if sku == "" {
@@ -199,12 +219,15 @@ func (c *Connector) mapSheet(raw json.RawMessage, passNow time.Time) (mallsync.O
 		l := mallsync.OrderLine{PlatformLineID: s.ShipmentBoxID.String() + "-" + it.VendorItemID.String(),
 			ProductNo: it.SellerProductID.String(), ProductCode: it.SellerProductID.String(), VariantCode: it.VendorItemID.String(), SKU: sku,
 			ProductName: it.VendorItemName, OptionValue: it.SellerProductItemName, Quantity: qty,
-			UnitPrice: mallsync.Money(it.SalesPrice), PaymentAmount: mallsync.Money(it.OrderPrice - it.DiscountPrice),
-			Status: rule.Line, PlatformStatus: s.Status, ChangedAt: passNow,
+			UnitPrice: mallsync.Money(it.SalesPrice), PaymentAmount: mallsync.Money(share(it.OrderPrice-it.DiscountPrice, it.ShippingCount, qty)),
+			Status: lineRule.Line, PlatformStatus: status, ChangedAt: passNow,
 			CarrierCode: s.DeliveryCompanyName, TrackingNo: s.InvoiceNumber, ShippedAt: shipped, DeliveredAt: delivered}
 		o.Lines = append(o.Lines, l)
 		o.PaymentAmount += l.PaymentAmount
 		lineIDs = append(lineIDs, l.PlatformLineID)
+	}
+	if len(o.Lines) == 0 {
+		return mallsync.Order{}, nil, errTakenWhole
 	}
 	var ships []mallsync.Shipment
 	if s.InvoiceNumber != "" {
@@ -213,4 +236,16 @@ func (c *Connector) mapSheet(raw json.RawMessage, passNow time.Time) (mallsync.O
 			ShippedAt: shipped, DeliveredAt: delivered, ChangedAt: passNow, LineIDs: lineIDs})
 	}
 	return o, ships, nil
+}
+
+// errTakenWhole is a listed sheet all of whose items a claim took: nothing of it is the
+// order-sheet stream's any more.
+var errTakenWhole = errors.New("every item was cancelled or returned")
+
+// share is whole shared out to qty of count items, rounded down (whole when qty = count).
+func share(whole money, count, qty int) money {
+	if qty == count || count == 0 {
+		return whole
+	}
+	return whole * money(qty) / money(count)
 }

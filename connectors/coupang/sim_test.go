@@ -49,35 +49,88 @@ func simConnector(t *testing.T, sim *coupangsim.Server, start time.Time, secret 
 	return conn.(*Connector)
 }
 
-// syncAll fetches until caught up and returns the lines by id (the last reading wins).
-func syncAll(t *testing.T, c *Connector, cursor string, now time.Time) (map[string]mallsync.OrderLine, string, int) {
+// store keeps what a synced store would: lines, claims and shipments by id, an older change
+// never overwriting a newer one (as mallsync.SyncStore does).
+type store struct {
+	lines  map[string]mallsync.OrderLine
+	claims map[string]mallsync.Claim
+	ships  map[string]mallsync.Shipment
+}
+
+func newStore() *store {
+	return &store{lines: map[string]mallsync.OrderLine{}, claims: map[string]mallsync.Claim{}, ships: map[string]mallsync.Shipment{}}
+}
+
+func (s *store) apply(p mallsync.Page) {
+	for _, o := range p.Orders {
+		for _, l := range o.Lines {
+			if old, ok := s.lines[l.PlatformLineID]; !ok || !l.ChangedAt.Before(old.ChangedAt) {
+				s.lines[l.PlatformLineID] = l
+			}
+		}
+	}
+	for _, c := range p.Claims {
+		if old, ok := s.claims[c.PlatformClaimID]; !ok || !c.ChangedAt.Before(old.ChangedAt) {
+			s.claims[c.PlatformClaimID] = c
+		}
+	}
+	for _, sh := range p.Shipments {
+		if old, ok := s.ships[sh.PlatformShipmentID]; !ok || !sh.ChangedAt.Before(old.ChangedAt) {
+			s.ships[sh.PlatformShipmentID] = sh
+		}
+	}
+}
+
+// diff compares the store with the simulator's truth: lines, claims, shipments.
+func (s *store) diff(tr coupangsim.Truth) (lines, claims, ships simtruth.Diff) {
+	read := make([]simtruth.Line, 0, len(s.lines))
+	for id, l := range s.lines {
+		read = append(read, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
+	}
+	var cs []coupangsim.TruthClaim
+	for _, c := range s.claims {
+		cs = append(cs, coupangsim.TruthClaim{ID: c.PlatformClaimID, OrderID: c.PlatformOrderID, Kind: string(c.Kind), Status: c.PlatformStatus})
+	}
+	var ss []coupangsim.TruthShipment
+	for _, sh := range s.ships {
+		ss = append(ss, coupangsim.TruthShipment{ID: sh.PlatformShipmentID, OrderID: sh.PlatformOrderID, Kind: string(sh.Kind), TrackingNo: sh.TrackingNo})
+	}
+	return tr.Diff(read), tr.DiffClaims(cs), tr.DiffShipments(ss)
+}
+
+// syncStream fetches stream until caught up into st and returns the cursor and the calls made.
+func syncStream(t *testing.T, c *Connector, st *store, stream mallsync.Stream, cursor string, now time.Time) (string, int) {
 	t.Helper()
-	lines := map[string]mallsync.OrderLine{}
 	calls := 0
-	for i := 0; i < 1000; i++ {
-		f, err := c.Fetch(context.Background(), mallsync.StreamOrders, cursor, now)
+	for i := 0; i < 5000; i++ {
+		f, err := c.Fetch(context.Background(), stream, cursor, now)
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", stream, err)
 		}
 		calls += f.Calls
 		if len(f.Page.Rejects) > 0 {
-			t.Fatalf("rejects: %+v", f.Page.Rejects[0])
+			t.Fatalf("%s rejects: %+v", stream, f.Page.Rejects[0])
 		}
 		if f.Page.WholeParcels {
 			t.Fatal("a page of order sheets says its orders are whole: an order's other boxes would lose their parcels")
 		}
-		for _, o := range f.Page.Orders {
-			for _, l := range o.Lines {
-				lines[l.PlatformLineID] = l
-			}
-		}
+		st.apply(f.Page)
 		cursor = f.Next
 		if f.CaughtUp {
-			return lines, cursor, calls
+			return cursor, calls
 		}
 	}
-	t.Fatal("never caught up")
-	return nil, "", 0
+	t.Fatalf("%s never caught up", stream)
+	return "", 0
+}
+
+// syncAll fetches the order sheets until caught up and returns the lines by id (the last
+// reading wins).
+func syncAll(t *testing.T, c *Connector, cursor string, now time.Time) (map[string]mallsync.OrderLine, string, int) {
+	t.Helper()
+	st := newStore()
+	cursor, calls := syncStream(t, c, st, mallsync.StreamOrders, cursor, now)
+	return st.lines, cursor, calls
 }
 
 // A 70-day backfill (three windows) through the simulator, then a pass two days later: the
@@ -86,7 +139,7 @@ func TestOrderSheetsFromSimulator(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 8, 1, 0, 0, 0, 0, kst)
 	end := start.AddDate(0, 0, 70)
-	sim := coupangsim.New(coupangsim.Options{Seed: 5, Orders: 1500, Start: start, End: end, NoLimits: true,
+	sim := coupangsim.New(coupangsim.Options{Seed: 5, Orders: 1500, Start: start, End: end, NoLimits: true, NoClaims: true,
 		Clock: simclock.New(end), Faults: coupangsim.Faults{Rate429: 0.05, Rate5xx: 0.05}})
 	c := simConnector(t, sim, start, "", -1)
 	check := func(when string, got map[string]mallsync.OrderLine) {
@@ -125,7 +178,7 @@ func TestOrderSheetsWithinTheLimitAndSigned(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2026, 8, 1, 0, 0, 0, 0, kst)
 	end := start.AddDate(0, 0, 5)
-	sim := coupangsim.New(coupangsim.Options{Seed: 6, Orders: 120, Start: start, End: end, Clock: simclock.New(end)})
+	sim := coupangsim.New(coupangsim.Options{Seed: 6, Orders: 120, Start: start, End: end, Clock: simclock.New(end), NoClaims: true})
 	c := simConnector(t, sim, start, "", 0)
 	got, _, calls := syncAll(t, c, "", end)
 	if len(got) != len(sim.Truth().Lines) || sim.Throttled() != 0 || calls == 0 {
@@ -137,4 +190,56 @@ func TestOrderSheetsWithinTheLimitAndSigned(t *testing.T) {
 	if mallsync.ErrorCode(err) != mallsync.EUNAUTHORIZED {
 		t.Fatalf("a wrong secret: %v (%s), want EUNAUTHORIZED", err, mallsync.ErrorCode(err))
 	}
+}
+
+// Fourteen simulated days with every fault on (429, 5xx, slow and truncated answers, rows
+// repeated across pages, claims that show late): a backfill, then a sync of both streams every
+// four hours. After each cycle the last reading of lines, claims and shipments equals the
+// truth, and the claims moved lines (cancels, returns) the order sheets alone would miss.
+func TestFourteenDaysOfClaimsWithFaults(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 8, 1, 0, 0, 0, 0, kst)
+	end := start.AddDate(0, 0, 30)
+	first := start.AddDate(0, 0, 12)
+	sim := coupangsim.New(coupangsim.Options{Seed: 11, Orders: 700, Start: start, End: end, NoLimits: true, Clock: simclock.New(first),
+		Faults: coupangsim.Faults{Rate429: 0.03, Rate5xx: 0.03, SlowRate: 0.02, SlowDelay: 2 * time.Millisecond, TruncateRate: 0.03,
+			DuplicateRate: 0.2, LateRate: 0.15, LateBy: 2 * time.Hour}})
+	c := simConnector(t, sim, start, "", -1)
+	st := newStore()
+	var orders, claims string
+	cycles, calls, maxCalls := 0, 0, 0
+	seen := map[string]bool{}
+	for now := first; !now.After(first.AddDate(0, 0, 14)); now = now.Add(4 * time.Hour) {
+		sim.Clock().Set(now)
+		var n1, n2 int
+		orders, n1 = syncStream(t, c, st, mallsync.StreamOrders, orders, now)
+		claims, n2 = syncStream(t, c, st, mallsync.StreamClaims, claims, now)
+		cycles, calls, maxCalls = cycles+1, calls+n1+n2, max(maxCalls, n1+n2)
+		tr := sim.Truth()
+		dl, dc, ds := st.diff(tr)
+		if dl.Mismatches()+dc.Mismatches()+ds.Mismatches() != 0 {
+			t.Fatalf("cycle %d at %s: lines %+v\nclaims %+v\nshipments %+v", cycles, now.In(kst), dl, dc, ds)
+		}
+		for _, tc := range tr.Claims {
+			seen[tc.Kind+" "+tc.Status] = true
+		}
+	}
+	for _, want := range []string{"cancel CANCEL_COMPLETED", "cancel RELEASE_STOP_UNCHECKED", "cancel STOP_SHIPMENT_COMPLETED",
+		"return RETURNS_UNCHECKED", "return VENDOR_WAREHOUSE_CONFIRM", "return REQUEST_COUPANG_CHECK", "return RETURNS_COMPLETED",
+		"return RETURN_WITHDRAWN", "exchange RECEIPT", "exchange PROGRESS", "exchange SUCCESS", "exchange REJECT", "exchange CANCEL"} {
+		if !seen[want] {
+			t.Errorf("in 14 days no claim was ever %s: the test proves less than it says", want)
+		}
+	}
+	moved := 0
+	for _, l := range st.lines {
+		if l.Status == mallsync.LineCanceled || l.Status == mallsync.LineReturned {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Fatal("no line was ever cancelled or returned")
+	}
+	t.Logf("%d cycles, %d calls (at most %d a cycle), %d lines (%d cancelled or returned), %d claims, %d shipments, 0 mismatches",
+		cycles, calls, maxCalls, len(st.lines), moved, len(st.claims), len(st.ships))
 }

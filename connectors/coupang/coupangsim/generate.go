@@ -23,6 +23,8 @@ type box struct {
 	buyer          int
 	shipping       int64
 	items          []item
+	// carrierName and inv replace the generated invoice once the vendor uploaded one.
+	carrierName, inv string
 }
 
 type item struct {
@@ -110,6 +112,30 @@ func (b *box) status(now int64) (string, bool) {
 
 // invoice is the box's tracking number, once it departed.
 func (b *box) invoice() string { return fmt.Sprintf("%012d", b.boxID*7919%1000000000000) }
+
+// forward returns the carrier and invoice a sheet at status shows: none before DEPARTURE,
+// "업체 직접 배송" without an invoice for a vendor's own delivery.
+func (b *box) forward(status string) (carrier, invoice string, ok bool) {
+	switch {
+	case status == "ACCEPT" || status == "INSTRUCT":
+		return "", "", false
+	case b.noTracking:
+		return "업체 직접 배송", "", true
+	case b.inv != "":
+		return b.carrierName, b.inv, true
+	}
+	return carriers[b.carrier].name, b.invoice(), true
+}
+
+// carrierName returns the name of the carrier with code, or the code when it is not known.
+func carrierName(code string) string {
+	for _, c := range carriers {
+		if c.code == code {
+			return c.name
+		}
+	}
+	return code
+}
 
 // kstZone is Korea Standard Time, the zone of Coupang's times.
 var kstZone = time.FixedZone("KST", 9*3600)

@@ -3,6 +3,7 @@ package coupangsim
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,10 +26,41 @@ type money struct {
 
 func won(v int64) money { return money{CurrencyCode: "KRW", Units: v} }
 
-// listOrderSheets serves GET .../v5/vendors/{vendorId}/ordersheets.
-func (s *Server) listOrderSheets(r *http.Request) (int, any) {
-	q := r.URL.Query()
-	bad := func(msg string) (int, any) { return http.StatusBadRequest, map[string]any{"code": 400, "message": msg} }
+// pageOf reads maxPerPage (1 to limit, default limit) and nextToken, and returns the rows
+// [lo, hi) of total to answer and the next token ("" on the last page). A duplicated page
+// starts one row early.
+func pageOf(q url.Values, total, limit int, dup bool) (lo, hi int, next string, msg string) {
+	per := limit
+	if v := q.Get("maxPerPage"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > limit {
+			return 0, 0, "", "maxPerPage must be 1 to " + strconv.Itoa(limit)
+		}
+		per = n
+	}
+	offset := 0
+	if tok := q.Get("nextToken"); tok != "" {
+		b, err := base64.RawURLEncoding.DecodeString(tok)
+		n, err2 := strconv.Atoi(string(b))
+		if err != nil || err2 != nil || n < 0 {
+			return 0, 0, "", "nextToken is not one this API gave"
+		}
+		offset = n
+	}
+	lo, hi = min(offset, total), min(offset+per, total)
+	if offset+per < total {
+		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + per)))
+	}
+	if dup && lo > 0 {
+		lo--
+	}
+	return lo, hi, next, ""
+}
+
+// listOrderSheets serves GET .../v5/vendors/{vendorId}/ordersheets. Boxes whose every item
+// was cancelled or returned have left the list.
+func (s *Server) listOrderSheets(c call) (int, any) {
+	q := c.r.URL.Query()
 	from, ok1 := parseDay(q.Get("createdAtFrom"))
 	to, ok2 := parseDay(q.Get("createdAtTo"))
 	if !ok1 || !ok2 {
@@ -41,58 +73,57 @@ func (s *Server) listOrderSheets(r *http.Request) (int, any) {
 	if !slices.Contains(Statuses, status) {
 		return bad("status is required: one of " + strings.Join(Statuses, ", "))
 	}
-	per := 50
-	if v := q.Get("maxPerPage"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 50 {
-			return bad("maxPerPage must be 1 to 50")
-		}
-		per = n
-	}
-	offset := 0
-	if tok := q.Get("nextToken"); tok != "" {
-		b, err := base64.RawURLEncoding.DecodeString(tok)
-		n, err2 := strconv.Atoi(string(b))
-		if err != nil || err2 != nil || n < 0 {
-			return bad("nextToken is not one this API gave")
-		}
-		offset = n
-	}
-	now := s.clock.Now().Unix()
 	a, z := from.Unix(), to.AddDate(0, 0, 1).Unix() // the whole last day
 	lo := sort.Search(len(s.boxes), func(i int) bool { return s.boxes[i].ordered >= a })
-	var match []*box
+	var match []int
+	var views []boxView
 	for i := lo; i < len(s.boxes) && s.boxes[i].ordered < z; i++ {
-		if st, ok := s.boxes[i].status(now); ok && st == status {
-			match = append(match, &s.boxes[i])
+		if v, ok := s.view(i, c.now, c.f); ok && !v.gone && v.status == status {
+			match, views = append(match, i), append(views, v)
 		}
 	}
-	data := []any{}
-	next := ""
-	for i := offset; i < len(match) && i < offset+per; i++ {
-		data = append(data, s.sheet(match[i], status, now))
+	from2, to2, next, msg := pageOf(q, len(match), 50, c.dup)
+	if msg != "" {
+		return bad(msg)
 	}
-	if offset+per < len(match) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset + per)))
+	data := []any{}
+	for k := from2; k < to2; k++ {
+		data = append(data, s.sheet(match[k], views[k]))
 	}
 	return http.StatusOK, map[string]any{"code": 200, "message": "OK", "data": data, "nextToken": next}
 }
 
+// getOrderSheet serves GET .../v5/vendors/{vendorId}/ordersheets/{shipmentBoxId}: one sheet,
+// cancelled and returned boxes too (with their cancelCount).
+func (s *Server) getOrderSheet(c call) (int, any) {
+	id, err := strconv.ParseInt(pathID(c.r, 4), 10, 64)
+	i, ok := s.boxByID[id]
+	if err != nil || !ok {
+		return notFound("no shipment box " + pathID(c.r, 4))
+	}
+	v, ok := s.view(i, c.now, c.f)
+	if !ok {
+		return notFound("no shipment box " + pathID(c.r, 4))
+	}
+	return http.StatusOK, map[string]any{"code": 200, "message": "OK", "data": s.sheet(i, v)}
+}
+
 // sheet is one order sheet as v5 gives it.
-func (s *Server) sheet(b *box, status string, now int64) map[string]any {
+func (s *Server) sheet(i int, v boxView) map[string]any {
+	b := &s.boxes[i]
 	name := names[b.buyer%len(names)]
 	items := make([]map[string]any, len(b.items))
-	for i, it := range b.items {
-		items[i] = map[string]any{
+	for k, it := range b.items {
+		items[k] = map[string]any{
 			"vendorItemId": it.vendorItemID, "vendorItemName": it.name + ", " + it.option, "shippingCount": it.count,
 			"salesPrice": won(it.price), "orderPrice": won(it.price * int64(it.count)), "discountPrice": won(it.discount),
 			"externalVendorSkuCode": "SKU-" + strconv.FormatInt(it.vendorItemID, 10), "sellerProductId": it.productID,
-			"sellerProductItemName": it.option, "cancelCount": 0, "holdCountForCancel": 0,
-			"estimatedShippingDate": kst(b.paid + 2*86400)[:10], "confirmDate": nil, "canceled": false,
+			"sellerProductItemName": it.option, "cancelCount": v.cancel[it.vendorItemID], "holdCountForCancel": v.hold[it.vendorItemID],
+			"estimatedShippingDate": kst(b.paid + 2*86400)[:10], "confirmDate": nil, "canceled": v.cancel[it.vendorItemID] == it.count,
 		}
 	}
 	sh := map[string]any{
-		"shipmentBoxId": b.boxID, "orderId": b.orderID, "orderedAt": kst(b.ordered), "paidAt": kst(b.paid), "status": status,
+		"shipmentBoxId": b.boxID, "orderId": b.orderID, "orderedAt": kst(b.ordered), "paidAt": kst(b.paid), "status": v.status,
 		"orderer": map[string]any{"name": name, "email": "", "safeNumber": "0504-" + strconv.Itoa(1000+b.buyer%9000) + "-" + strconv.Itoa(1000+int(b.orderID%9000))},
 		"receiver": map[string]any{"name": name, "safeNumber": "0504-" + strconv.Itoa(2000+b.buyer%8000) + "-" + strconv.Itoa(1000+int(b.boxID%9000)),
 			"addr1": cities[b.buyer%len(cities)], "addr2": strconv.Itoa(100+b.buyer%400) + "동 " + strconv.Itoa(101+b.buyer%30) + "호", "postCode": strconv.Itoa(10000 + b.buyer%90000)},
@@ -100,16 +131,13 @@ func (s *Server) sheet(b *box, status string, now int64) map[string]any {
 		"orderItems": items, "deliveryCompanyName": "", "invoiceNumber": "", "inTrasitDateTime": nil, "deliveredDate": nil,
 		"shipmentType": "THIRD_PARTY",
 	}
-	if now >= b.steps[1] {
-		sh["deliveryCompanyName"], sh["invoiceNumber"] = carriers[b.carrier].name, b.invoice()
-		if b.noTracking {
-			sh["deliveryCompanyName"], sh["invoiceNumber"] = "업체 직접 배송", ""
-		}
+	if carrier, inv, ok := b.forward(v.status); ok {
+		sh["deliveryCompanyName"], sh["invoiceNumber"] = carrier, inv
 	}
-	if now >= b.steps[2] && !b.noTracking {
+	if v.status == "DELIVERING" || v.status == "FINAL_DELIVERY" {
 		sh["inTrasitDateTime"] = kst(b.steps[2])
 	}
-	if now >= b.steps[3] {
+	if v.status == "FINAL_DELIVERY" {
 		sh["deliveredDate"] = kst(b.steps[3])
 	}
 	return sh

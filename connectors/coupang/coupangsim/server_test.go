@@ -16,8 +16,8 @@ import (
 
 var testEnd = time.Date(2026, 9, 1, 0, 0, 0, 0, kstZone)
 
-// call signs and sends a GET the way the gateway expects, dated at (zero: the sim's now).
-func call(t *testing.T, s *Server, path string, q url.Values, secret string, at time.Time) *httptest.ResponseRecorder {
+// signedGet signs and sends a GET the way the gateway expects, dated at (zero: the sim's now).
+func signedGet(t *testing.T, s *Server, path string, q url.Values, secret string, at time.Time) *httptest.ResponseRecorder {
 	t.Helper()
 	if at.IsZero() {
 		at = s.Clock().Now()
@@ -69,7 +69,7 @@ func TestOrderSheetRules(t *testing.T) {
 		{"another vendor", strings.Replace(path, vendor, "A99999999", 1), ok, secret, time.Time{}, 403, "vendor"},
 	}
 	for _, tt := range tests {
-		w := call(t, s, tt.path, tt.q, tt.secret, tt.at)
+		w := signedGet(t, s, tt.path, tt.q, tt.secret, tt.at)
 		if w.Code != tt.status || !strings.Contains(w.Body.String(), tt.body) {
 			t.Errorf("%s: %d %s", tt.name, w.Code, w.Body.String())
 		}
@@ -85,7 +85,7 @@ func TestTenCallsASecond(t *testing.T) {
 	q := url.Values{"createdAtFrom": {"2026-08-28"}, "createdAtTo": {"2026-08-31"}, "status": {"ACCEPT"}}
 	codes := map[int]int{}
 	for i := 0; i < 25; i++ { // even across a second's end, one second sees more than 10
-		codes[call(t, s, path, q, secret, time.Time{}).Code]++
+		codes[signedGet(t, s, path, q, secret, time.Time{}).Code]++
 	}
 	if codes[429] < 4 || s.Throttled() < 4 {
 		t.Fatalf("25 calls at once: %v (%d throttled)", codes, s.Throttled())
