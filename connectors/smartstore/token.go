@@ -44,6 +44,14 @@ func (s *TokenSource) now() time.Time {
 	return s.Now()
 }
 
+// Reset forgets the kept token, so that the next Token asks for one (after the API refused
+// the kept one).
+func (s *TokenSource) Reset() {
+	s.mu.Lock()
+	s.token, s.expires = "", time.Time{}
+	s.mu.Unlock()
+}
+
 // Token returns a valid access token, asking for one when the kept one is near its expiry.
 func (s *TokenSource) Token(ctx context.Context) (string, error) {
 	s.mu.Lock()

@@ -95,7 +95,7 @@ func New(opts Options) *Server {
 		opts.ClientID = "sim-smartstore-app"
 	}
 	if opts.ClientSecret == "" {
-		opts.ClientSecret = "$2a$04$mallsyncSimulatorSaltAA"
+		opts.ClientSecret = "$2a$04$mallsyncSimulatorSaltA"
 	}
 	if opts.Clock == nil {
 		opts.Clock = simclock.New(opts.End)
