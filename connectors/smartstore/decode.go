@@ -34,15 +34,15 @@ type changeJSON struct {
 
 // detailJSON is one element of a product-orders/query answer.
 type detailJSON struct {
-	Order           orderJSON         `json:"order"`
-	ProductOrder    productOrderJSON  `json:"productOrder"`
-	Delivery        *deliveryJSON     `json:"delivery"`
-	CurrentClaim    *claimsJSON       `json:"currentClaim"`
-	CompletedClaims []claimsJSON      `json:"completedClaims"`
-	Cancel          *claimJSON        `json:"cancel"` // legacy top-level blocks, being retired
-	Return          *claimJSON        `json:"return"`
-	Exchange        *claimJSON        `json:"exchange"`
-	Raw             json.RawMessage   `json:"-"`
+	Order           orderJSON        `json:"order"`
+	ProductOrder    productOrderJSON `json:"productOrder"`
+	Delivery        *deliveryJSON    `json:"delivery"`
+	CurrentClaim    *claimsJSON      `json:"currentClaim"`
+	CompletedClaims []claimsJSON     `json:"completedClaims"`
+	Cancel          *claimJSON       `json:"cancel"` // legacy top-level blocks, being retired
+	Return          *claimJSON       `json:"return"`
+	Exchange        *claimJSON       `json:"exchange"`
+	Raw             json.RawMessage  `json:"-"`
 }
 
 type orderJSON struct {

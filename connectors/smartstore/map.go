@@ -201,8 +201,8 @@ func (m mapper) mapDetail(d *detailJSON, changed time.Time) (record, error) {
 	}
 	a := &po.ShippingAddress
 	o := mallsync.Order{PlatformOrderID: d.Order.OrderID, Channel: "smartstore", OrderedAt: ordered, PaidAt: paid,
-		Buyer:    mallsync.Person{Name: d.Order.OrdererName, Cellphone: d.Order.OrdererTel},
-		Receiver: mallsync.Person{Name: a.Name, Cellphone: a.Tel1, Phone: a.Tel2, Zipcode: a.ZipCode, Address: strings.TrimSpace(a.BaseAddress + " " + a.DetailedAddress)},
+		Buyer:         mallsync.Person{Name: d.Order.OrdererName, Cellphone: d.Order.OrdererTel},
+		Receiver:      mallsync.Person{Name: a.Name, Cellphone: a.Tel1, Phone: a.Tel2, Zipcode: a.ZipCode, Address: strings.TrimSpace(a.BaseAddress + " " + a.DetailedAddress)},
 		PaymentAmount: mallsync.Money(d.Order.GeneralPaymentAmount + d.Order.NaverMileagePaymentAmount + d.Order.ChargeAmountPaymentAmount + d.Order.PayLaterPaymentAmount),
 		ShippingFee:   mallsync.Money(po.DeliveryFeeAmount), ChangedAt: lineChanged, Lines: []mallsync.OrderLine{l}}
 	rec := record{order: o, claims: claims}

@@ -35,8 +35,8 @@ func parseWireTime(v string) (time.Time, error) {
 
 // lastChanged serves GET .../last-changed-statuses: the product orders whose last reported
 // change falls in [lastChangedFrom, lastChangedTo] (both inclusive, at most 24 hours; To
-// defaults to From + 24h), sorted by (lastChangedDate, productOrderId), limitCount (≤ 300)
-// a page. When more remain, `more` says where the next page starts: ask again with
+// defaults to From + 24h), sorted by (lastChangedDate, productOrderId), limitCount a page
+// (at most 300: a larger limitCount gets 300, as Naver documents). When more remain, `more` says where the next page starts: ask again with
 // lastChangedFrom=moreFrom&moreSequence=moreSequence (and the same To).
 func (s *Server) lastChanged(r *http.Request) (int, any) {
 	q := r.URL.Query()
@@ -57,13 +57,15 @@ func (s *Server) lastChanged(r *http.Request) (int, any) {
 	if to.Before(from) || to.Sub(from) > MaxRange {
 		return badInput("lastChangedTo", "Range", "조회 기간은 최대 24시간입니다.")
 	}
+	// Naver's documentation: "생략하거나 300을 초과하는 값을 입력하면 최대 300개의 내역을
+	// 제공합니다" (left out or over 300, a page holds at most 300).
 	limit := MaxLimit
 	if v := q.Get("limitCount"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > MaxLimit {
-			return badInput("limitCount", "Range", fmt.Sprintf("limitCount는 1 이상 %d 이하여야 합니다.", MaxLimit))
+		if err != nil || n < 1 {
+			return badInput("limitCount", "Range", "limitCount는 1 이상이어야 합니다.")
 		}
-		limit = n
+		limit = min(n, MaxLimit)
 	}
 	seq := strings.TrimLeft(q.Get("moreSequence"), "0")
 	typ := q.Get("lastChangedType")

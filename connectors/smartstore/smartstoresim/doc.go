@@ -10,7 +10,8 @@
 //     it has 30 minutes or more left. Tokens live 3 hours of simulated time.
 //   - GET /v1/pay-order/seller/product-orders/last-changed-statuses: lastChangedFrom required
 //     and inclusive, lastChangedTo inclusive and defaulting to From + 24h, a wider range
-//     refused (400 with code, message, timestamp, traceId and invalidInputs), limitCount ≤ 300,
+//     refused (400 with code, message, timestamp, traceId and invalidInputs), at most 300 rows a
+//     page (a larger limitCount gets 300, as Naver documents),
 //     rows sorted by (lastChangedDate, productOrderId), `more{moreFrom, moreSequence}` while
 //     rows remain, lastChangedType as a filter. A row is a product order as of its last
 //     reported change: like Naver's, the list keeps one row per product order, and a product

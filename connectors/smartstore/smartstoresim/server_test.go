@@ -82,7 +82,7 @@ func TestRules(t *testing.T) {
 		{"no from", "GET", changesPath(url.Values{}), tok, nil, 400, `"invalidInputs":[{"name":"lastChangedFrom"`},
 		{"from without offset", "GET", changesPath(url.Values{"lastChangedFrom": {"2026-10-03T00:00:00"}}), tok, nil, 400, `lastChangedFrom`},
 		{"25 hours", "GET", changesPath(url.Values{"lastChangedFrom": {from}, "lastChangedTo": {wireTime(testStart.Add(73 * time.Hour).UnixMilli())}}), tok, nil, 400, `"name":"lastChangedTo"`},
-		{"301 a page", "GET", changesPath(url.Values{"lastChangedFrom": {from}, "limitCount": {"301"}}), tok, nil, 400, `"name":"limitCount"`},
+		{"no limit", "GET", changesPath(url.Values{"lastChangedFrom": {from}, "limitCount": {"0"}}), tok, nil, 400, `"name":"limitCount"`},
 		{"query 301 ids", "POST", apiPrefix + "/query", tok, map[string]any{"productOrderIds": ids}, 400, `"name":"productOrderIds"`},
 		{"confirm 31 ids", "POST", apiPrefix + "/confirm", tok, map[string]any{"productOrderIds": ids[:31]}, 400, `"name":"productOrderIds"`},
 		{"unknown path", "GET", "/v1/nothing", tok, nil, 404, `GW.NOT_FOUND`},
@@ -111,6 +111,11 @@ func TestChangesPaging(t *testing.T) {
 		var all changesAnswer
 		if err := json.Unmarshal(call(t, s, "GET", changesPath(url.Values{"lastChangedFrom": {from}, "lastChangedTo": {to}}), tok, nil).Body.Bytes(), &all); err != nil {
 			t.Fatal(err)
+		}
+		var big changesAnswer // over 300 asked: 300 given, as Naver documents
+		_ = json.Unmarshal(call(t, s, "GET", changesPath(url.Values{"lastChangedFrom": {from}, "lastChangedTo": {to}, "limitCount": {"1000"}}), tok, nil).Body.Bytes(), &big)
+		if len(big.Data.Rows) != len(all.Data.Rows) {
+			t.Fatalf("limitCount 1000: %d rows, 300: %d", len(big.Data.Rows), len(all.Data.Rows))
 		}
 		if all.Data.More != nil || len(all.Data.Rows) < 100 {
 			t.Fatalf("one page of 300: %d rows, more %+v", len(all.Data.Rows), all.Data.More)
