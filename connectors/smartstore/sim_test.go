@@ -2,6 +2,7 @@ package smartstore
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -31,7 +32,13 @@ func (a *app) RotateToken(context.Context, string, string, func(context.Context,
 // simConnector builds a connector for the simulator's app (secret replaces its secret).
 func simConnector(t *testing.T, sim *smartstoresim.Server, start time.Time, secret string, rate float64) *Connector {
 	t.Helper()
-	srv := httptest.NewServer(sim.Handler())
+	return simConnectorWith(t, sim, sim.Handler(), start, secret, rate)
+}
+
+// simConnectorWith is simConnector through handler (the simulator's, wrapped).
+func simConnectorWith(t *testing.T, sim *smartstoresim.Server, handler http.Handler, start time.Time, secret string, rate float64) *Connector {
+	t.Helper()
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	id, sec := sim.App()
 	if secret != "" {
