@@ -294,7 +294,7 @@ type invalidInput struct {
 
 // badInput is a 400 for one invalid input.
 func badInput(name, typ, msg string) (int, any) {
-	return http.StatusBadRequest, &apiError{Code: "104000", Message: "요청 값이 올바르지 않습니다.", Invalid: []invalidInput{{name, typ, msg}}}
+	return http.StatusBadRequest, &apiError{Code: "4000", Message: "잘못된 요청 파라미터입니다.", Invalid: []invalidInput{{name, typ, msg}}}
 }
 
 func fail(w http.ResponseWriter, status int, code, msg string, invalid []invalidInput) {

@@ -27,11 +27,14 @@ type writeResult struct {
 }
 
 // op changes st (a copy of the product order's current state) for a write at now, and says
-// which change type the change is reported as ("" for none); a refusal is a code and message.
+// which change type the change is reported as ("" for none); a refusal is a code and message,
+// with the codes of Naver's error table where it has one (100001 not found, 104117–104120
+// delivery method, carrier and tracking number, 4000 a bad parameter) and 104133 (잘못된 요청)
+// for a step the product order's state does not allow.
 type op func(st *state, body map[string]any, now int64) (typ, code, msg string)
 
 func refuse(msg string, a ...any) (string, string, string) {
-	return "", "INVALID_STATE", fmt.Sprintf(msg, a...)
+	return "", "104133", fmt.Sprintf(msg, a...)
 }
 
 // apply makes one write on product order id at the clock's now: the product order takes the
@@ -48,7 +51,7 @@ func (s *Server) apply(id string, f op, body map[string]any) *failInfo {
 		cur, _ = late.current(po, now)
 	}
 	if cur < 0 {
-		return &failInfo{id, "NOT_FOUND", "상품 주문 정보를 찾을 수 없습니다."}
+		return &failInfo{id, "100001", "상품 주문을 찾을 수 없습니다."}
 	}
 	st := po.events[cur].st.clone()
 	typ, code, msg := f(&st, body, now)
@@ -155,11 +158,13 @@ func dispatchOp(st *state, b map[string]any, now int64) (string, string, string)
 	tracking, _ := b["tracking"].(string)
 	switch {
 	case b["method"] != "DELIVERY":
-		return "", "INVALID_INPUT", "deliveryMethod는 DELIVERY만 지원합니다."
+		return "", "104117", "배송 방법 변경 필요: deliveryMethod는 DELIVERY만 지원합니다."
+	case company == "":
+		return "", "104118", "택배사 미입력"
 	case !slices.Contains(carriers, company):
-		return "", "INVALID_INPUT", fmt.Sprintf("알 수 없는 택배사 코드입니다: %q", company)
+		return "", "104119", fmt.Sprintf("택배사 코드 확인: %q", company)
 	case tracking == "":
-		return "", "INVALID_INPUT", "송장 번호는 필수입니다."
+		return "", "104120", "송장 번호 미입력"
 	case st.Status != stPayed:
 		return refuse("발송 처리할 수 없는 상태입니다 (%s).", st.Status)
 	case st.Claim != nil && st.Claim.Status != "CANCEL_REQUEST":
@@ -199,7 +204,7 @@ func (s *Server) delay(r *http.Request) (int, any) {
 		case st.Status != stPayed || st.Claim != nil:
 			return refuse("발송 지연 처리할 수 없는 상태입니다 (%s).", st.Status)
 		case due.UnixMilli() <= now:
-			return "", "INVALID_INPUT", "발송 기한은 지금 이후여야 합니다."
+			return "", "4000", "발송 기한은 지금 이후여야 합니다."
 		}
 		st.DueDate, st.Delayed = due.UnixMilli(), req.Reason
 		return "", "", ""
@@ -267,7 +272,7 @@ func returnReject(st *state, b map[string]any, now int64) (string, string, strin
 		return "", code, msg
 	}
 	if r, _ := b["rejectReturnReason"].(string); r == "" {
-		return "", "INVALID_INPUT", "rejectReturnReason은 필수입니다."
+		return "", "4000", "rejectReturnReason은 필수입니다."
 	}
 	st.Claim.Status, st.Status = "RETURN_REJECT", st.Claim.Prior
 	st.end(now)
@@ -283,7 +288,7 @@ func returnHoldback(st *state, b map[string]any, _ int64) (string, string, strin
 	}
 	reason, _ := b["holdbackReturnDetailReason"].(string)
 	if c, _ := b["holdbackClassType"].(string); c == "" {
-		return "", "INVALID_INPUT", "holdbackClassType은 필수입니다."
+		return "", "4000", "holdbackClassType은 필수입니다."
 	}
 	st.Claim.Holdback, st.Claim.HoldbackReason = "HOLDBACK", reason
 	return "", "", ""
@@ -316,9 +321,9 @@ func exchangeRedeliver(st *state, b map[string]any, now int64) (string, string, 
 	tracking, _ := b["reDeliveryTrackingNumber"].(string)
 	switch {
 	case !slices.Contains(carriers, company):
-		return "", "INVALID_INPUT", fmt.Sprintf("알 수 없는 택배사 코드입니다: %q", company)
+		return "", "104119", fmt.Sprintf("택배사 코드 확인: %q", company)
 	case tracking == "":
-		return "", "INVALID_INPUT", "재배송 송장 번호는 필수입니다."
+		return "", "104120", "송장 번호 미입력"
 	case st.Claim.Holdback == "HOLDBACK":
 		return refuse("보류 중인 교환은 재배송할 수 없습니다.")
 	}
@@ -332,7 +337,7 @@ func exchangeReject(st *state, b map[string]any, now int64) (string, string, str
 		return "", code, msg
 	}
 	if r, _ := b["rejectExchangeReason"].(string); r == "" {
-		return "", "INVALID_INPUT", "rejectExchangeReason은 필수입니다."
+		return "", "4000", "rejectExchangeReason은 필수입니다."
 	}
 	st.Claim.Status, st.Status = "EXCHANGE_REJECT", st.Claim.Prior
 	st.end(now)
