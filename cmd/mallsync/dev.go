@@ -154,23 +154,25 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err := st.malls.PutMall(ctx, mall); err != nil {
 		return err
 	}
-	coupangMall, err := demoMall(malls, mallsync.PlatformCoupang)
+	sides, err := startSideDemos(ctx, cfg, malls, sim.Clock(), end, st)
 	if err != nil {
 		return err
 	}
-	cd, err := startCoupangDemo(ctx, cfg, coupangMall, sim.Clock(), end, st)
-	if err != nil {
-		return err
+	keys := []mallsync.MallKey{mall.Key}
+	for _, d := range sides {
+		defer d.stop()
+		keys = append(keys, d.mall.Key)
 	}
-	defer cd.stop()
-	if err := resetIfDataSetChanged(ctx, state, st, tc, []mallsync.MallKey{mall.Key, cd.mall.Key}, say); err != nil {
+	if err := resetIfDataSetChanged(ctx, state, st, tc, keys, say); err != nil {
 		return err
 	}
 	if err := authorizeDemo(ctx, st, mall, sim, simURL); err != nil {
 		return err
 	}
 	say("mall %s applied and authorized (OAuth code flow against the simulator)", mall.Key)
-	say("mall %s applied, with the coupang simulator at %s (%d orders)", cd.mall.Key, cd.url, max(cfg.orders/2, 1))
+	for _, d := range sides {
+		say("mall %s applied, with the %s simulator at %s (%d orders)", d.mall.Key, d.mall.Platform, d.url, d.orders)
+	}
 
 	maxCalls := 0.0
 	if cfg.noLimits {
@@ -197,9 +199,11 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	crun, err := startSync(ctx, tc, cd.mall.Key, cfg.once)
-	if err != nil {
-		return err
+	sideRuns := make([]client.WorkflowRun, len(sides))
+	for i, d := range sides {
+		if sideRuns[i], err = startSync(ctx, tc, d.mall.Key, cfg.once); err != nil {
+			return err
+		}
 	}
 	if !cfg.once {
 		return devForever(ctx, cfg, sim, st, mall, end, stdout, say)
@@ -223,21 +227,32 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 			return ctx.Err()
 		}
 	}
-	elapsed := time.Since(started) // the Cafe24 mall's: the Coupang one goes at 5 calls a second
-	if err := crun.Get(ctx, nil); err != nil {
-		return fmt.Errorf("coupang sync workflow: %w", err)
+	elapsed := time.Since(started) // the Cafe24 mall's: the others go at their platforms' safe rates
+	for i, run := range sideRuns {
+		if err := run.Get(ctx, nil); err != nil {
+			return fmt.Errorf("%s sync workflow: %w", sides[i].mall.Key, err)
+		}
 	}
 	rep, err := buildReport(ctx, st, sim, mall, linesBefore, elapsed)
 	if err != nil {
 		return err
 	}
-	crep, err := cd.report(ctx, st)
-	if err != nil {
-		return err
-	}
-	rep.Coupang, rep.Mismatches = &crep, rep.Mismatches+crep.Mismatches
 	rep.print(stdout, simURL)
-	crep.print(stdout, cd.url)
+	sideReps := make([]sideReport, len(sides))
+	for i, d := range sides {
+		if sideReps[i], err = d.report(ctx, st); err != nil {
+			return err
+		}
+		sideReps[i].print(stdout, d.url)
+		rep.Mismatches += sideReps[i].Mismatches
+		switch d.mall.Platform {
+		case mallsync.PlatformCoupang:
+			rep.Coupang = &sideReps[i]
+		case mallsync.PlatformSmartStore:
+			rep.SmartStore = &sideReps[i]
+		}
+	}
+	printSideBySide(stdout, rep, sideReps)
 	if cfg.json {
 		return json.NewEncoder(stdout).Encode(rep)
 	}

@@ -49,8 +49,10 @@ type devReport struct {
 	Quarantined        int            `json:"quarantined"`
 	Events             int            `json:"status_events"`
 	Examples           []string       `json:"mismatch_examples,omitempty"`
-	// Coupang is the Coupang demo mall's part; its mismatches count in Mismatches.
-	Coupang *coupangReport `json:"coupang,omitempty"`
+	// Coupang and SmartStore are the other demo malls' parts; their mismatches count in
+	// Mismatches.
+	Coupang    *sideReport `json:"coupang,omitempty"`
+	SmartStore *sideReport `json:"smartstore,omitempty"`
 }
 
 func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mallsync.Mall, linesBefore int, elapsed time.Duration) (devReport, error) {
@@ -177,24 +179,73 @@ func storedLines(facts []postgres.LineFact) []cafe24sim.StoredLine {
 	return out
 }
 
-// coupangReport is the Coupang part of dev's summary.
-type coupangReport struct {
-	Mall       string `json:"mall"`
-	Orders     int    `json:"orders"`
-	Lines      int    `json:"lines"`
-	TruthLines int    `json:"truth_lines"`
-	// Mismatches counts the lines missing, extra, or not as the simulator's truth says.
-	Mismatches int      `json:"mismatches"`
-	APICalls   int64    `json:"api_calls"`
-	Examples   []string `json:"mismatch_examples,omitempty"`
+// sideReport is the part of dev's summary for a demo mall beside the Cafe24 one (Coupang,
+// SmartStore): its records against its simulator's truth.
+type sideReport struct {
+	Mall               string `json:"mall"`
+	Platform           string `json:"platform"`
+	Orders             int    `json:"orders"`
+	Lines              int    `json:"lines"`
+	TruthLines         int    `json:"truth_lines"`
+	LineMismatches     int    `json:"line_mismatches"`
+	Claims             int    `json:"claims"`
+	TruthClaims        int    `json:"truth_claims"`
+	ClaimMismatches    int    `json:"claim_mismatches"`
+	Shipments          int    `json:"shipments"`
+	TruthShipments     int    `json:"truth_shipments"`
+	ShipmentMismatches int    `json:"shipment_mismatches"`
+	// Mismatches counts the lines, claims and shipments missing, extra, or not as the
+	// simulator's truth says.
+	Mismatches  int            `json:"mismatches"`
+	APICalls    int64          `json:"api_calls"`
+	Quarantined int            `json:"quarantined"`
+	ByStatus    map[string]int `json:"by_status"`
+	Examples    []string       `json:"mismatch_examples,omitempty"`
 }
 
-func (r coupangReport) print(w io.Writer, url string) {
-	fmt.Fprintf(w, "\nmallsync dev: %s (coupang simulator at %s)\n", r.Mall, url)
+func (r sideReport) print(w io.Writer, url string) {
+	fmt.Fprintf(w, "\nmallsync dev: %s (%s simulator at %s)\n", r.Mall, r.Platform, url)
 	fmt.Fprintf(w, "  orders      %8d\n", r.Orders)
-	fmt.Fprintf(w, "  lines       %8d   truth %8d   mismatches %d\n", r.Lines, r.TruthLines, r.Mismatches)
-	fmt.Fprintf(w, "  api calls %d\n", r.APICalls)
+	fmt.Fprintf(w, "  lines       %8d   truth %8d   mismatches %d\n", r.Lines, r.TruthLines, r.LineMismatches)
+	fmt.Fprintf(w, "  claims      %8d   truth %8d   mismatches %d\n", r.Claims, r.TruthClaims, r.ClaimMismatches)
+	fmt.Fprintf(w, "  shipments   %8d   truth %8d   mismatches %d\n", r.Shipments, r.TruthShipments, r.ShipmentMismatches)
+	fmt.Fprintf(w, "  by status   %s\n", joinCounts(r.ByStatus, statusOrder()))
+	fmt.Fprintf(w, "  api calls %d · quarantined %d\n", r.APICalls, r.Quarantined)
 	for _, e := range r.Examples {
 		fmt.Fprintf(w, "  mismatch: %s\n", e)
 	}
+}
+
+// printSideBySide prints every demo mall's figures in one table, a column a mall: stored
+// against truth, and the mismatches.
+func printSideBySide(w io.Writer, main devReport, sides []sideReport) {
+	type col struct {
+		mall, platform                         string
+		orders                                 int
+		lines, truthLines, claims, truthClaims int
+		ships, truthShips, mismatches          int
+		calls                                  int64
+	}
+	cols := []col{{main.Mall, string(mallsync.PlatformCafe24), main.Orders, main.Lines, main.TruthLines, main.Claims,
+		main.TruthClaims, main.Shipments, main.TruthShipments, main.LineMismatches + main.ClaimMismatches + main.ShipmentMismatches, main.APICalls}}
+	for _, s := range sides {
+		cols = append(cols, col{s.Mall, s.Platform, s.Orders, s.Lines, s.TruthLines, s.Claims, s.TruthClaims, s.Shipments,
+			s.TruthShipments, s.Mismatches, s.APICalls})
+	}
+	row := func(name string, cell func(col) string) {
+		fmt.Fprintf(w, "  %-22s", name)
+		for _, c := range cols {
+			fmt.Fprintf(w, "%20s", cell(c))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "\nmallsync dev: the demo malls side by side (stored / truth)\n")
+	row("mall", func(c col) string { return c.mall })
+	row("platform", func(c col) string { return c.platform })
+	row("orders", func(c col) string { return fmt.Sprint(c.orders) })
+	row("lines", func(c col) string { return fmt.Sprintf("%d / %d", c.lines, c.truthLines) })
+	row("claims", func(c col) string { return fmt.Sprintf("%d / %d", c.claims, c.truthClaims) })
+	row("shipments", func(c col) string { return fmt.Sprintf("%d / %d", c.ships, c.truthShips) })
+	row("mismatches (l+c+s)", func(c col) string { return fmt.Sprint(c.mismatches) })
+	row("api calls", func(c col) string { return fmt.Sprint(c.calls) })
 }
