@@ -27,7 +27,8 @@ Usage:
   mallsync preview --resource R FILE  map a saved Cafe24 response (orders, cancellation, return,
                                     exchange, shipments, inventory) or, with --platform coupang,
                                     Coupang order sheets to unified records as JSON
-  mallsync sim cafe24 [flags]       run the Cafe24 simulator alone
+  mallsync sim cafe24|coupang|smartstore [flags]
+                                    run one platform's simulator alone
 
 Environment:
   DATABASE_URL          Postgres (default postgres://postgres@127.0.0.1:5432/mallsync?sslmode=disable)
