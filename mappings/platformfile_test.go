@@ -295,7 +295,32 @@ func TestCoupangStatusMap(t *testing.T) {
 			t.Errorf("coupang.yaml maps %s to %+v, want line %s", code, r, line)
 		}
 	}
-	if len(m.Rules) != len(want) {
-		t.Errorf("coupang.yaml has %d codes, want %d", len(m.Rules), len(want))
+	// Claim steps: receipts (cancels and returns, keyed by receiptStatus or mallsync's codes
+	// for what Coupang leaves unnamed) and exchanges (exchangeStatus).
+	claims := map[string]struct {
+		kind   mallsync.ClaimKind
+		status mallsync.ClaimStatus
+		line   mallsync.LineStatus // "" = the line keeps its prior status
+	}{
+		"RELEASE_STOP_UNCHECKED":  {mallsync.ClaimCancel, mallsync.ClaimRequested, ""},
+		"STOP_SHIPMENT_COMPLETED": {mallsync.ClaimCancel, mallsync.ClaimCompleted, mallsync.LineCanceled},
+		"CANCEL_COMPLETED":        {mallsync.ClaimCancel, mallsync.ClaimCompleted, mallsync.LineCanceled},
+		"RETURNS_UNCHECKED":       {mallsync.ClaimReturn, mallsync.ClaimAccepted, ""},
+		"REQUEST_COUPANG_CHECK":   {mallsync.ClaimReturn, mallsync.ClaimOnHold, ""},
+		"RETURNS_COMPLETED":       {mallsync.ClaimReturn, mallsync.ClaimCompleted, mallsync.LineReturned},
+		"RETURN_WITHDRAWN":        {mallsync.ClaimReturn, mallsync.ClaimWithdrawn, ""},
+		"SUCCESS":                 {mallsync.ClaimExchange, mallsync.ClaimCompleted, ""},
+		"CANCEL":                  {mallsync.ClaimExchange, mallsync.ClaimWithdrawn, ""},
+	}
+	for code, w := range claims {
+		r, ok := m.Lookup(code)
+		if !ok || r.ClaimKind != w.kind || r.ClaimStatus != w.status || r.Line != w.line || r.KeepsPriorStatus != (w.line == "") {
+			t.Errorf("coupang.yaml maps %s to %+v, want %+v", code, r, w)
+		}
+	}
+	for code, r := range m.Rules {
+		if _, sheet := want[code]; !sheet && r.ClaimKind == "" {
+			t.Errorf("coupang.yaml: %s is neither a sheet status nor a claim step", code)
+		}
 	}
 }

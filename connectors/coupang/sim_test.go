@@ -87,15 +87,15 @@ func (s *store) diff(tr coupangsim.Truth) (lines, claims, ships simtruth.Diff) {
 	for id, l := range s.lines {
 		read = append(read, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
 	}
-	var cs []coupangsim.TruthClaim
+	var cs []mallsync.Claim
 	for _, c := range s.claims {
-		cs = append(cs, coupangsim.TruthClaim{ID: c.PlatformClaimID, OrderID: c.PlatformOrderID, Kind: string(c.Kind), Status: c.PlatformStatus})
+		cs = append(cs, c)
 	}
-	var ss []coupangsim.TruthShipment
+	var ss []mallsync.Shipment
 	for _, sh := range s.ships {
-		ss = append(ss, coupangsim.TruthShipment{ID: sh.PlatformShipmentID, OrderID: sh.PlatformOrderID, Kind: string(sh.Kind), TrackingNo: sh.TrackingNo})
+		ss = append(ss, sh)
 	}
-	return tr.Diff(read), tr.DiffClaims(cs), tr.DiffShipments(ss)
+	return tr.Diff(read), tr.DiffClaims(coupangsim.StoredClaimsOf(cs)), tr.DiffShipments(coupangsim.StoredShipmentsOf(ss))
 }
 
 // syncStream fetches stream until caught up into st and returns the cursor and the calls made.

@@ -62,3 +62,34 @@ func Lines(truth, stored []Line) Diff {
 	}
 	return d
 }
+
+// Records compares stored records with the truth's by key: a record is missing, extra, or
+// differing when any of its fields differs.
+func Records[T comparable](truth, stored []T, key func(T) string) Diff {
+	var d Diff
+	byKey := make(map[string]T, len(stored))
+	for _, s := range stored {
+		byKey[key(s)] = s
+	}
+	for _, r := range truth {
+		s, ok := byKey[key(r)]
+		if !ok {
+			d.Missing++
+			d.Note("%s missing (truth %+v)", key(r), r)
+			continue
+		}
+		delete(byKey, key(r))
+		if s != r {
+			d.Differing++
+			d.Note("%s stored %+v, truth %+v", key(r), s, r)
+		}
+	}
+	d.Extra = len(byKey)
+	for _, s := range stored {
+		if _, extra := byKey[key(s)]; extra {
+			d.Note("%s stored but not in the truth", key(s))
+			break
+		}
+	}
+	return d
+}

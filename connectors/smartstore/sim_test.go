@@ -119,17 +119,15 @@ func (s *store) diff(tr smartstoresim.Truth) (lines, claims, shipments simtruth.
 	for id, l := range s.lines {
 		ls = append(ls, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
 	}
-	var cs []smartstoresim.TruthClaim
+	var cs []mallsync.Claim
 	for _, c := range s.claims {
-		cs = append(cs, smartstoresim.TruthClaim{ID: c.PlatformClaimID, OrderID: c.PlatformOrderID, ProductOrderID: c.Lines[0].PlatformLineID,
-			Kind: string(c.Kind), Status: c.PlatformStatus})
+		cs = append(cs, c)
 	}
-	var ss []smartstoresim.TruthShipment
+	var ss []mallsync.Shipment
 	for _, sh := range s.shipments {
-		ss = append(ss, smartstoresim.TruthShipment{ID: sh.PlatformShipmentID, OrderID: sh.PlatformOrderID, Kind: string(sh.Kind),
-			CarrierCode: sh.CarrierCode, TrackingNo: sh.TrackingNo, ProductOrderID: sh.LineIDs[0]})
+		ss = append(ss, sh)
 	}
-	return tr.Diff(ls), tr.DiffClaims(cs), tr.DiffShipments(ss)
+	return tr.Diff(ls), tr.DiffClaims(smartstoresim.StoredClaimsOf(cs)), tr.DiffShipments(smartstoresim.StoredShipmentsOf(ss))
 }
 
 // Fourteen simulated days with every fault on (late changes among them), a sync every four

@@ -1,10 +1,10 @@
 package coupangsim
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 
+	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/simtruth"
 )
 
@@ -132,40 +132,28 @@ func (t Truth) Diff(stored []simtruth.Line) simtruth.Diff {
 // DiffClaims compares stored claims (ID, OrderID, Kind and Status as TruthClaim has them)
 // with the truth's.
 func (t Truth) DiffClaims(stored []TruthClaim) simtruth.Diff {
-	return diffBy(t.Claims, stored, func(c TruthClaim) string { return c.ID })
+	return simtruth.Records(t.Claims, stored, func(c TruthClaim) string { return c.ID })
 }
 
 // DiffShipments compares stored shipments (ID, OrderID, Kind and TrackingNo) with the truth's.
 func (t Truth) DiffShipments(stored []TruthShipment) simtruth.Diff {
-	return diffBy(t.Shipments, stored, func(s TruthShipment) string { return s.ID })
+	return simtruth.Records(t.Shipments, stored, func(s TruthShipment) string { return s.ID })
 }
 
-// diffBy compares two lists of comparable records by key.
-func diffBy[T comparable](truth, stored []T, key func(T) string) simtruth.Diff {
-	var d simtruth.Diff
-	byKey := make(map[string]T, len(stored))
-	for _, s := range stored {
-		byKey[key(s)] = s
+// StoredClaimsOf converts stored domain claims for DiffClaims.
+func StoredClaimsOf(cs []mallsync.Claim) []TruthClaim {
+	out := make([]TruthClaim, len(cs))
+	for i, c := range cs {
+		out[i] = TruthClaim{ID: c.PlatformClaimID, OrderID: c.PlatformOrderID, Kind: string(c.Kind), Status: c.PlatformStatus}
 	}
-	for _, r := range truth {
-		s, ok := byKey[key(r)]
-		if !ok {
-			d.Missing++
-			d.Note("%s missing (truth %+v)", key(r), r)
-			continue
-		}
-		delete(byKey, key(r))
-		if s != r {
-			d.Differing++
-			d.Note("%s stored %+v, truth %+v", key(r), s, r)
-		}
+	return out
+}
+
+// StoredShipmentsOf converts stored domain shipments for DiffShipments.
+func StoredShipmentsOf(ss []mallsync.Shipment) []TruthShipment {
+	out := make([]TruthShipment, len(ss))
+	for i, s := range ss {
+		out[i] = TruthShipment{ID: s.PlatformShipmentID, OrderID: s.PlatformOrderID, Kind: string(s.Kind), TrackingNo: s.TrackingNo}
 	}
-	d.Extra = len(byKey)
-	for _, s := range stored {
-		if _, extra := byKey[key(s)]; extra {
-			d.Note("%s stored but not in the truth", fmt.Sprint(key(s)))
-			break
-		}
-	}
-	return d
+	return out
 }

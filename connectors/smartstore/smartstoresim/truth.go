@@ -2,12 +2,12 @@ package smartstoresim
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/simtruth"
 )
 
@@ -160,58 +160,40 @@ func (t Truth) Diff(stored []simtruth.Line) simtruth.Diff {
 	return simtruth.Lines(truth, stored)
 }
 
-// DiffClaims compares stored claims (ID, Kind, Status and ProductOrderID compared) with the truth.
+// DiffClaims compares stored claims (every field of TruthClaim) with the truth.
 func (t Truth) DiffClaims(stored []TruthClaim) simtruth.Diff {
-	want := map[string]string{}
-	for _, c := range t.Claims {
-		want[c.ID] = fmt.Sprintf("%s %s on %s", c.Kind, c.Status, c.ProductOrderID)
-	}
-	got := map[string]string{}
-	for _, c := range stored {
-		got[c.ID] = fmt.Sprintf("%s %s on %s", c.Kind, c.Status, c.ProductOrderID)
-	}
-	return diffFacts("claim", want, got)
+	return simtruth.Records(t.Claims, stored, func(c TruthClaim) string { return "claim " + c.ID })
 }
 
-// DiffShipments compares stored parcels (ID, Kind, carrier, tracking number and product
-// order compared) with the truth.
+// DiffShipments compares stored parcels (every field of TruthShipment) with the truth.
 func (t Truth) DiffShipments(stored []TruthShipment) simtruth.Diff {
-	want := map[string]string{}
-	for _, s := range t.Shipments {
-		want[s.ID] = fmt.Sprintf("%s %s %s on %s", s.Kind, s.CarrierCode, s.TrackingNo, s.ProductOrderID)
-	}
-	got := map[string]string{}
-	for _, s := range stored {
-		got[s.ID] = fmt.Sprintf("%s %s %s on %s", s.Kind, s.CarrierCode, s.TrackingNo, s.ProductOrderID)
-	}
-	return diffFacts("shipment", want, got)
+	return simtruth.Records(t.Shipments, stored, func(s TruthShipment) string { return "shipment " + s.ID })
 }
 
-func diffFacts(what string, want, got map[string]string) simtruth.Diff {
-	var d simtruth.Diff
-	ids := make([]string, 0, len(want))
-	for id := range want {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		g, ok := got[id]
-		switch {
-		case !ok:
-			d.Missing++
-			d.Note("%s %s missing (truth %s)", what, id, want[id])
-		case g != want[id]:
-			d.Differing++
-			d.Note("%s %s stored %s, truth %s", what, id, g, want[id])
+// StoredClaimsOf converts stored domain claims for DiffClaims: a SmartStore claim is on one
+// product order.
+func StoredClaimsOf(cs []mallsync.Claim) []TruthClaim {
+	out := make([]TruthClaim, len(cs))
+	for i, c := range cs {
+		out[i] = TruthClaim{ID: c.PlatformClaimID, OrderID: c.PlatformOrderID, Kind: string(c.Kind), Status: c.PlatformStatus}
+		if len(c.Lines) > 0 {
+			out[i].ProductOrderID = c.Lines[0].PlatformLineID
 		}
 	}
-	for id := range got {
-		if _, ok := want[id]; !ok {
-			d.Extra++
-			d.Note("%s %s stored but not in the truth", what, id)
+	return out
+}
+
+// StoredShipmentsOf converts stored domain shipments for DiffShipments.
+func StoredShipmentsOf(ss []mallsync.Shipment) []TruthShipment {
+	out := make([]TruthShipment, len(ss))
+	for i, s := range ss {
+		out[i] = TruthShipment{ID: s.PlatformShipmentID, OrderID: s.PlatformOrderID, Kind: string(s.Kind),
+			CarrierCode: s.CarrierCode, TrackingNo: s.TrackingNo}
+		if len(s.LineIDs) > 0 {
+			out[i].ProductOrderID = s.LineIDs[0]
 		}
 	}
-	return d
+	return out
 }
 
 // debugTruth serves GET /debug/truth: the Truth as JSON.
