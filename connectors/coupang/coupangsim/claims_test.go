@@ -1,7 +1,9 @@
 package coupangsim
 
 import (
+	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,5 +76,58 @@ func TestClaimsDeterministicAndLimitAcrossAPIs(t *testing.T) {
 	}
 	if codes[429] < 4 || s.Throttled() < 4 {
 		t.Fatalf("25 calls to three APIs at once: %v", codes)
+	}
+}
+
+// Every withdrawal listed is of a receipt the truth has as withdrawn, and every withdrawn
+// receipt is listed: a stop-shipment request whose parcel was stopped is a completed cancel,
+// whatever its would-be return had planned.
+func TestWithdrawalsListExactlyTheWithdrawnReceipts(t *testing.T) {
+	t.Parallel()
+	start := testEnd.AddDate(0, 0, -30)
+	s := New(Options{Seed: 5, Orders: 4000, Start: start, End: testEnd, NoLimits: true, Clock: simclock.New(testEnd.AddDate(0, 0, 10))})
+	vendor, _, secret := s.Vendor()
+	path := "/v2/providers/openapi/apis/api/v4/vendors/" + vendor + "/returnWithdrawRequests"
+	listed := map[string]bool{}
+	for day := start; day.Before(testEnd.AddDate(0, 0, 10)); day = day.AddDate(0, 0, 7) {
+		for page := 1; page > 0; {
+			w := signedGet(t, s, path, url.Values{"dateFrom": {day.Format("2006-01-02")}, "dateTo": {day.AddDate(0, 0, 6).Format("2006-01-02")},
+				"pageIndex": {strconv.Itoa(page)}, "sizePerPage": {"100"}}, secret, time.Time{})
+			var a struct {
+				Data []struct {
+					CancelID json.Number `json:"cancelId"`
+				} `json:"data"`
+				NextPageIndex json.Number `json:"nextPageIndex"`
+			}
+			if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &a) != nil {
+				t.Fatalf("withdrawals: %d %.300s", w.Code, w.Body.String())
+			}
+			for _, d := range a.Data {
+				listed[d.CancelID.String()] = true
+			}
+			page = 0
+			if n, err := a.NextPageIndex.Int64(); err == nil && n > 0 {
+				page = int(n)
+			}
+		}
+	}
+	withdrawn := map[string]bool{}
+	for _, c := range s.Truth().Claims {
+		if c.Status == "RETURN_WITHDRAWN" {
+			withdrawn[c.ID] = true
+		}
+	}
+	if len(withdrawn) == 0 {
+		t.Fatal("no withdrawn receipt in the data set: the test proves nothing")
+	}
+	for id := range listed {
+		if !withdrawn[id] {
+			t.Errorf("withdrawal of %s listed, but the truth has it as not withdrawn", id)
+		}
+	}
+	for id := range withdrawn {
+		if !listed[id] {
+			t.Errorf("receipt %s withdrawn in the truth, but no withdrawal listed", id)
+		}
 	}
 }

@@ -42,6 +42,11 @@ func (s *Server) listReturnWithdrawals(c call) (int, any) {
 		if cl.withdraw < a || cl.withdraw >= z || c.now-s.late(cl, c.f) < cl.withdraw {
 			continue
 		}
+		// A stop-shipment request whose parcel was stopped is a completed cancel: the return
+		// it would have become, withdrawal and all, never happened.
+		if rc, ok := cl.receiptAt(cl.withdraw); !ok || !rc.withdrawn {
+			continue
+		}
 		hits = append(hits, k)
 	}
 	sort.Slice(hits, func(i, j int) bool {
