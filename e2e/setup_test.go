@@ -16,6 +16,7 @@ import (
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/cafe24/cafe24sim"
 	"github.com/mallsync/mallsync/connectors/coupang"
+	"github.com/mallsync/mallsync/connectors/smartstore"
 	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/postgres/pgtest"
@@ -96,13 +97,14 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 	return b
 }
 
-// newRegistry is a connector registry for both simulated platforms, on the simulator's clock,
+// newRegistry is a connector registry for the simulated platforms, on the simulator's clock,
 // with the short backoffs that simulator tests can afford.
 func (b *bundle) newRegistry() *connectors.Registry {
 	reg := connectors.NewRegistry(connectors.Deps{Credentials: b.creds, StatusMap: mappings.StatusMap, MaxCallsPerSecond: -1,
 		Now: b.sim.Clock().Now, OpenClaims: b.sync, Backoff429: 50 * time.Millisecond, RetryWaitMin: 20 * time.Millisecond})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	reg.Register(mallsync.PlatformCoupang, coupang.New)
+	reg.Register(mallsync.PlatformSmartStore, smartstore.New)
 	return reg
 }
 

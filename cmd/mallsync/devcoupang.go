@@ -19,7 +19,8 @@ func startCoupangDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, cl
 	sim := coupangsim.New(coupangsim.Options{Seed: cfg.seed, Orders: orders, Start: end.AddDate(0, 0, -cfg.days), End: end,
 		Clock: clock, NoLimits: cfg.noLimits})
 	if cfg.faults {
-		sim.SetFaults(coupangsim.Faults{Rate429: 0.02, Rate5xx: 0.02})
+		sim.SetFaults(coupangsim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
+			TruncateRate: 0.02, DuplicateRate: 0.05})
 	}
 	url, stop, err := serveInBackground(ctx, "127.0.0.1:0", sim.Handler())
 	if err != nil {
@@ -37,8 +38,18 @@ func startCoupangDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, cl
 		if err != nil {
 			return sideTruth{}, err
 		}
+		claims, err := st.sync.Claims(ctx, d.mall.Key)
+		if err != nil {
+			return sideTruth{}, err
+		}
+		ships, err := st.sync.Shipments(ctx, d.mall.Key)
+		if err != nil {
+			return sideTruth{}, err
+		}
 		tr := sim.Truth()
-		return sideTruth{TruthLines: len(tr.Lines), Lines: tr.Diff(storedTruthLines(facts))}, nil
+		return sideTruth{TruthLines: len(tr.Lines), TruthClaims: len(tr.Claims), TruthShipments: len(tr.Shipments),
+			Lines: tr.Diff(storedTruthLines(facts)), Claims: tr.DiffClaims(coupangsim.StoredClaimsOf(claims)),
+			Shipments: tr.DiffShipments(coupangsim.StoredShipmentsOf(ships))}, nil
 	}
 	return d, d.put(ctx, st, mallsync.Credential{Client: mallsync.AppClient{ClientID: access, ClientSecret: secret}})
 }

@@ -104,7 +104,7 @@ func startSideDemos(ctx context.Context, cfg devConfig, malls []mallsync.Mall, c
 	starts := []struct {
 		platform mallsync.Platform
 		start    func(context.Context, devConfig, mallsync.Mall, *simclock.Clock, time.Time, stores) (*sideDemo, error)
-	}{{mallsync.PlatformCoupang, startCoupangDemo}}
+	}{{mallsync.PlatformSmartStore, startSmartStoreDemo}, {mallsync.PlatformCoupang, startCoupangDemo}}
 	var out []*sideDemo
 	for _, s := range starts {
 		m, err := demoMall(malls, s.platform)

@@ -12,6 +12,7 @@ import (
 	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/coupang"
+	"github.com/mallsync/mallsync/connectors/smartstore"
 	"github.com/mallsync/mallsync/mappings"
 )
 
@@ -22,9 +23,10 @@ const maxPreviewFile = 64 << 20
 // each record that does not map is named with its reason on stderr, and the command fails.
 func runPreview(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("preview", stderr)
-	platform := fs.String("platform", string(mallsync.PlatformCafe24), "platform whose response FILE is: cafe24 or coupang")
+	platform := fs.String("platform", string(mallsync.PlatformCafe24), "platform whose response FILE is: cafe24, coupang or smartstore")
 	resource := fs.String("resource", "orders", "what FILE is: for cafe24 "+strings.Join(cafe24.PreviewResources, ", ")+
-		"; for coupang "+strings.Join(coupang.PreviewResources, ", ")+" (orders = ordersheets)")
+		"; for coupang "+strings.Join(coupang.PreviewResources, ", ")+" (orders = ordersheets)"+
+		"; for smartstore "+strings.Join(smartstore.PreviewResources, ", ")+" (orders = product-orders)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -33,10 +35,11 @@ func runPreview(args []string, stdout, stderr io.Writer) error {
 	}
 	previews := map[mallsync.Platform]func(string, []byte, mallsync.StatusMap) (connectors.Preview, error){
 		mallsync.PlatformCafe24: cafe24.PreviewResponse, mallsync.PlatformCoupang: coupang.PreviewResponse,
+		mallsync.PlatformSmartStore: smartstore.PreviewResponse,
 	}
 	preview, ok := previews[mallsync.Platform(*platform)]
 	if !ok {
-		return fmt.Errorf("preview: platform %q is not built yet; cafe24 and coupang are", *platform)
+		return fmt.Errorf("preview: unknown platform %q; cafe24, coupang and smartstore are known", *platform)
 	}
 	file := fs.Arg(0)
 	body, err := readPreviewFile(file)

@@ -23,7 +23,18 @@ func TestPreviewCommand(t *testing.T) {
 		{"shipments without invoices", []string{"--resource", "shipments", ref + "shipments_update.json"}, "2 of 2 records",
 			func(out map[string]any) bool { e, _ := out["errors"].([]any); return len(e) == 2 }, "shipment D-20190108-0000791-00 has no tracking_no"},
 		{"the wrong resource", []string{"--resource", "orders", ref + "inventory.json"}, `no "orders" or "order" (its keys: inventory)`, nil, ""},
-		{"another platform", []string{"--platform", "smartstore", ref + "inventory.json"}, `platform "smartstore" is not built yet`, nil, ""},
+		{"an unknown platform", []string{"--platform", "gmarket", ref + "inventory.json"}, `unknown platform "gmarket"`, nil, ""},
+		// The SmartStore reference files hold a record or two that must not map, beside ones that do.
+		{"smartstore product orders", []string{"--platform", "smartstore", "../../connectors/smartstore/testdata/reference/product-orders.json"}, "1 of 12 records",
+			func(out map[string]any) bool {
+				o, _ := out["orders"].([]any)
+				c, _ := out["claims"].([]any)
+				return len(o) > 0 && len(c) > 0
+			}, `productOrderStatus "PAYMENT_TELEPORTED" is not a line status`},
+		{"smartstore changes", []string{"--platform", "smartstore", "--resource", "last-changed-statuses", "../../connectors/smartstore/testdata/reference/last-changed-statuses.json"}, "2 of 5 records",
+			nil, `"not a time" is not a time with an offset`},
+		{"coupang return requests", []string{"--platform", "coupang", "--resource", "returnRequests", "../../connectors/coupang/testdata/reference/returnRequests.json"}, "",
+			func(out map[string]any) bool { c, _ := out["claims"].([]any); return len(c) > 0 }, ""},
 		{"a coupang order sheet", []string{"--platform", "coupang", "../../connectors/coupang/testdata/ordersheets_v4.json"}, "",
 			func(out map[string]any) bool { o, _ := out["orders"].([]any); return len(o) == 1 }, ""},
 		{"no file", []string{"--resource", "orders", ref + "nothing.json"}, "no such file", nil, ""},

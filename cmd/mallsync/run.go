@@ -24,9 +24,12 @@ Usage:
   mallsync mall apply FILE...       store malls (and start their sync with --temporal)
   mallsync mall list                list stored malls
   mallsync mall connect KEY         authorize a Cafe24 mall (prints the URL; serve finishes it)
-  mallsync preview --resource R FILE  map a saved Cafe24 response (orders, cancellation, return,
-                                    exchange, shipments, inventory) or, with --platform coupang,
-                                    Coupang order sheets to unified records as JSON
+  mallsync preview [--platform P] --resource R FILE
+                                    map a saved platform response to unified records as JSON:
+                                    cafe24 (orders, cancellation, return, exchange, shipments,
+                                    inventory), coupang (ordersheets, returnRequests,
+                                    returnWithdrawRequests, exchangeRequests), smartstore
+                                    (last-changed-statuses, product-orders)
   mallsync sim cafe24|coupang|smartstore [flags]
                                     run one platform's simulator alone
 

@@ -18,6 +18,7 @@ import (
 	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/connectors/coupang"
+	"github.com/mallsync/mallsync/connectors/smartstore"
 	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/secret"
@@ -74,6 +75,7 @@ func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64, now f
 	})
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	reg.Register(mallsync.PlatformCoupang, coupang.New)
+	reg.Register(mallsync.PlatformSmartStore, smartstore.New)
 	return reg
 }
 
