@@ -11,6 +11,7 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
 	"github.com/mallsync/mallsync/connectors/simtruth"
+	"github.com/mallsync/mallsync/connectors/smartstore/smartstoresim"
 	"github.com/mallsync/mallsync/workflows"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
@@ -111,6 +112,45 @@ func (b *bundle) coupangMall(ctx context.Context, opts coupangsim.Options) (side
 	b.addSideMall(ctx, mall, mallsync.AppClient{ClientID: access, ClientSecret: secret})
 	return sideMall{mall: mall, diffs: func(ctx context.Context) []sideDiff {
 		tr := sim.Truth()
-		return []sideDiff{{"lines", len(tr.Lines), tr.Diff(b.storedLines(ctx, mall.Key))}}
+		claims, ships := b.storedClaimsAndShipments(ctx, mall.Key)
+		return []sideDiff{{"lines", len(tr.Lines), tr.Diff(b.storedLines(ctx, mall.Key))},
+			{"claims", len(tr.Claims), tr.DiffClaims(coupangsim.StoredClaimsOf(claims))},
+			{"shipments", len(tr.Shipments), tr.DiffShipments(coupangsim.StoredShipmentsOf(ships))}}
 	}}, sim
+}
+
+// smartStoreMall starts a SmartStore simulator with opts on the bundle's clock and adds its
+// mall.
+func (b *bundle) smartStoreMall(ctx context.Context, opts smartstoresim.Options) (sideMall, *smartstoresim.Server) {
+	b.t.Helper()
+	opts.Clock = b.sim.Clock()
+	sim := smartstoresim.New(opts)
+	srv := httptest.NewServer(sim.Handler())
+	b.t.Cleanup(srv.Close)
+	id, secret := sim.App()
+	mall := mallsync.Mall{Key: "demo-smartstore", Name: "데모 스마트스토어", Platform: mallsync.PlatformSmartStore, CredentialsRef: "demo-smartstore",
+		Account:   mallsync.Account{APIBase: srv.URL},
+		Sync:      mallsync.SyncSettings{Interval: 5 * time.Minute, BackfillStart: opts.Start, Lookback: 2 * time.Hour},
+		Ownership: mallsync.OwnershipRules{Default: mallsync.OwnConsignment}}
+	b.addSideMall(ctx, mall, mallsync.AppClient{ClientID: id, ClientSecret: secret})
+	return sideMall{mall: mall, diffs: func(ctx context.Context) []sideDiff {
+		tr := sim.Truth()
+		claims, ships := b.storedClaimsAndShipments(ctx, mall.Key)
+		return []sideDiff{{"lines", len(tr.Lines), tr.Diff(b.storedLines(ctx, mall.Key))},
+			{"claims", len(tr.Claims), tr.DiffClaims(smartstoresim.StoredClaimsOf(claims))},
+			{"shipments", len(tr.Shipments), tr.DiffShipments(smartstoresim.StoredShipmentsOf(ships))}}
+	}}, sim
+}
+
+func (b *bundle) storedClaimsAndShipments(ctx context.Context, key mallsync.MallKey) ([]mallsync.Claim, []mallsync.Shipment) {
+	b.t.Helper()
+	claims, err := b.sync.Claims(ctx, key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	ships, err := b.sync.Shipments(ctx, key)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return claims, ships
 }
