@@ -23,7 +23,8 @@ Usage:
   mallsync mall validate FILE...    check mall files (errors as file:line:col)
   mallsync mall apply FILE...       store malls (and start their sync with --temporal)
   mallsync mall list                list stored malls
-  mallsync mall connect KEY         authorize a Cafe24 mall (prints the URL; serve finishes it)
+  mallsync mall connect KEY         Cafe24: authorize (prints the URL; serve finishes it);
+                                    SmartStore, Coupang: try and store the keys from the environment
   mallsync preview [--platform P] --resource R FILE
                                     map a saved platform response to unified records as JSON:
                                     cafe24 (orders, cancellation, return, exchange, shipments,
@@ -38,6 +39,10 @@ Environment:
   MALLSYNC_SECRET_KEY   32-byte base64 key sealing credentials (dev makes one in its data directory)
   CAFE24_CLIENT_ID, CAFE24_CLIENT_SECRET, CAFE24_WEBHOOK_KEY
                         the Cafe24 app's credentials, read by mall connect
+  SMARTSTORE_CLIENT_ID, SMARTSTORE_CLIENT_SECRET
+                        a Commerce API application's id and secret, read by mall connect
+  COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY
+                        a Coupang vendor's WING keys, read by mall connect
 
 Run 'mallsync COMMAND -h' for a command's flags.
 `

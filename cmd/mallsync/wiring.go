@@ -73,10 +73,15 @@ func newRegistry(s stores, logger *slog.Logger, maxCallsPerSecond float64, now f
 		Now:               now,
 		OpenClaims:        s.sync,
 	})
+	registerPlatforms(reg)
+	return reg
+}
+
+// registerPlatforms registers every platform connector built so far.
+func registerPlatforms(reg *connectors.Registry) {
 	reg.Register(mallsync.PlatformCafe24, cafe24.New)
 	reg.Register(mallsync.PlatformCoupang, coupang.New)
 	reg.Register(mallsync.PlatformSmartStore, smartstore.New)
-	return reg
 }
 
 func newSyncActivities(s stores, reg *connectors.Registry, logger *slog.Logger, now func() time.Time) *syncwf.Activities {
