@@ -77,7 +77,7 @@ func connectKeys(ctx context.Context, s stores, mall mallsync.Mall, getenv env, 
 		return fmt.Errorf("mall connect: set %s and %s to the %s keys of mall %s", names[0], names[1], mall.Platform, mall.Key)
 	}
 	if check {
-		reg := connectors.NewRegistry(connectors.Deps{Credentials: keyedCredential{cred}, StatusMap: mappings.StatusMap,
+		reg := connectors.NewRegistry(connectors.Deps{Credentials: &connectors.OneCredential{C: cred}, StatusMap: mappings.StatusMap,
 			Logger: slog.New(slog.DiscardHandler)})
 		registerPlatforms(reg)
 		conn, err := reg.For(ctx, mall)
@@ -100,23 +100,4 @@ func connectKeys(ctx context.Context, s stores, mall mallsync.Mall, getenv env, 
 	fmt.Fprintf(stdout, "The %s keys of mall %s are %s, sealed, as credential %q. Its sync can start (mallsync mall apply --temporal).\n",
 		mall.Platform, mall.Key, verb, mall.CredentialsRef)
 	return nil
-}
-
-// keyedCredential is a CredentialStore holding one credential, for trying keys before they
-// are stored.
-type keyedCredential struct{ c mallsync.Credential }
-
-func (k keyedCredential) PutCredential(context.Context, mallsync.Credential) error {
-	return mallsync.Errorf(mallsync.EINVALID, "keys under trial are not stored")
-}
-
-func (k keyedCredential) Credential(_ context.Context, ref string) (mallsync.Credential, error) {
-	if ref != k.c.Ref {
-		return mallsync.Credential{}, mallsync.Errorf(mallsync.ENOTFOUND, "no credential %q", ref)
-	}
-	return k.c, nil
-}
-
-func (k keyedCredential) RotateToken(context.Context, string, string, func(context.Context, mallsync.Credential) (mallsync.Token, error)) (mallsync.Token, error) {
-	return mallsync.Token{}, mallsync.Errorf(mallsync.EINVALID, "keys under trial do not rotate")
 }

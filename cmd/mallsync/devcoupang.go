@@ -34,21 +34,13 @@ func startCoupangDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, cl
 		d.mall.Sync.Interval = cfg.interval
 	}
 	d.truth = func(ctx context.Context, st stores) (sideTruth, error) {
-		facts, err := st.sync.LineFacts(ctx, d.mall.Key)
-		if err != nil {
-			return sideTruth{}, err
-		}
-		claims, err := st.sync.Claims(ctx, d.mall.Key)
-		if err != nil {
-			return sideTruth{}, err
-		}
-		ships, err := st.sync.Shipments(ctx, d.mall.Key)
+		lines, claims, ships, err := storedRecords(ctx, st, d.mall.Key)
 		if err != nil {
 			return sideTruth{}, err
 		}
 		tr := sim.Truth()
 		return sideTruth{TruthLines: len(tr.Lines), TruthClaims: len(tr.Claims), TruthShipments: len(tr.Shipments),
-			Lines: tr.Diff(storedTruthLines(facts)), Claims: tr.DiffClaims(coupangsim.StoredClaimsOf(claims)),
+			Lines: tr.Diff(lines), Claims: tr.DiffClaims(coupangsim.StoredClaimsOf(claims)),
 			Shipments: tr.DiffShipments(coupangsim.StoredShipmentsOf(ships))}, nil
 	}
 	return d, d.put(ctx, st, mallsync.Credential{Client: mallsync.AppClient{ClientID: access, ClientSecret: secret}})

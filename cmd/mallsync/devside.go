@@ -10,7 +10,6 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/simclock"
 	"github.com/mallsync/mallsync/connectors/simtruth"
-	"github.com/mallsync/mallsync/postgres"
 )
 
 // demoMall picks the demo mall of a platform among the embedded mall files.
@@ -89,13 +88,25 @@ func (d *sideDemo) report(ctx context.Context, st stores) (sideReport, error) {
 	return r, nil
 }
 
-// storedTruthLines converts stored lines for simtruth.
-func storedTruthLines(facts []postgres.LineFact) []simtruth.Line {
-	out := make([]simtruth.Line, len(facts))
-	for i, f := range facts {
-		out[i] = simtruth.Line{Key: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: int64(f.PaymentAmount)}
+// storedRecords reads a mall's stored lines (for simtruth), claims and shipments.
+func storedRecords(ctx context.Context, st stores, key mallsync.MallKey) ([]simtruth.Line, []mallsync.Claim, []mallsync.Shipment, error) {
+	facts, err := st.sync.LineFacts(ctx, key)
+	if err != nil {
+		return nil, nil, nil, err
 	}
-	return out
+	claims, err := st.sync.Claims(ctx, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ships, err := st.sync.Shipments(ctx, key)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	lines := make([]simtruth.Line, len(facts))
+	for i, f := range facts {
+		lines[i] = simtruth.Line{Key: f.PlatformLineID, Status: f.PlatformStatus, Quantity: f.Quantity, PaymentAmount: int64(f.PaymentAmount)}
+	}
+	return lines, claims, ships, nil
 }
 
 // startSideDemos starts the simulators of the demo malls beside the Cafe24 one, in the order

@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/mallsync/mallsync"
@@ -46,45 +45,13 @@ func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connect
 	if mall.Account.VendorID == "" {
 		return nil, mallsync.Errorf(mallsync.EINVALID, "mall %s has no coupang vendor_id", mall.Key)
 	}
-	cred, err := deps.Credentials.Credential(ctx, mall.CredentialsRef)
+	k, err := deps.Keyed(ctx, mall, connectors.KeyedPlatform{Platform: mallsync.PlatformCoupang, DefaultBase: DefaultBase,
+		DefaultRate: DefaultMaxCallsPerSecond, Account: mall.Account.VendorID})
 	if err != nil {
-		return nil, fmt.Errorf("reading the coupang keys of %s: %w", mall.Key, err)
+		return nil, err
 	}
-	if cred.Client.ClientID == "" || cred.Client.ClientSecret == "" {
-		return nil, mallsync.Errorf(mallsync.EUNAUTHORIZED, "mall %s: the coupang access and secret keys are not stored", mall.Key)
-	}
-	statuses, err := deps.StatusMap(mallsync.PlatformCoupang)
-	if err != nil {
-		return nil, fmt.Errorf("loading the coupang status map: %w", err)
-	}
-	base := strings.TrimRight(mall.Account.APIBase, "/")
-	if base == "" {
-		base = DefaultBase
-	}
-	if _, err := url.Parse(base); err != nil {
-		return nil, mallsync.Errorf(mallsync.EINVALID, "mall %s has a bad API base: %v", mall.Key, err)
-	}
-	logger := deps.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	now := deps.Now
-	if now == nil {
-		now = time.Now
-	}
-	rate := deps.MaxCallsPerSecond
-	if rate == 0 {
-		rate = DefaultMaxCallsPerSecond
-	}
-	budget := deps.AccountBudget("coupang:"+base+"/"+mall.Account.VendorID, rate)
-	hc := http.Client{Timeout: 90 * time.Second}
-	if deps.HTTP != nil {
-		hc = *deps.HTTP
-	}
-	hc.Transport = connectors.BudgetTransport(hc.Transport, budget)
-	return &Connector{mall: mall, base: base, vendor: mall.Account.VendorID, access: cred.Client.ClientID,
-		secret: cred.Client.ClientSecret, http: connectors.NewRetryingClientPolicy(&hc, logger, deps.RetryPolicy()),
-		statuses: statuses, now: now, logger: logger}, nil
+	return &Connector{mall: mall, base: k.Base, vendor: mall.Account.VendorID, access: k.Client.ClientID,
+		secret: k.Client.ClientSecret, http: k.HTTP, statuses: k.Statuses, now: k.Now, logger: k.Logger}, nil
 }
 
 // Streams lists the streams the connector reads: the order sheets, then the claims (so that

@@ -14,20 +14,6 @@ import (
 	"github.com/mallsync/mallsync/mappings"
 )
 
-// keys is a CredentialStore holding one vendor's keys.
-type keys struct{ c mallsync.Credential }
-
-func (k *keys) PutCredential(_ context.Context, c mallsync.Credential) error { k.c = c; return nil }
-func (k *keys) Credential(_ context.Context, ref string) (mallsync.Credential, error) {
-	if ref != k.c.Ref {
-		return mallsync.Credential{}, mallsync.Errorf(mallsync.ENOTFOUND, "no credential %q", ref)
-	}
-	return k.c, nil
-}
-func (k *keys) RotateToken(context.Context, string, string, func(context.Context, mallsync.Credential) (mallsync.Token, error)) (mallsync.Token, error) {
-	return mallsync.Token{}, mallsync.Errorf(mallsync.EINVALID, "coupang keys do not rotate")
-}
-
 func simConnector(t *testing.T, sim *coupangsim.Server, start time.Time, secret string, rate float64) *Connector {
 	t.Helper()
 	srv := httptest.NewServer(sim.Handler())
@@ -39,7 +25,7 @@ func simConnector(t *testing.T, sim *coupangsim.Server, start time.Time, secret 
 	mall := mallsync.Mall{Key: "coupang-a", Platform: mallsync.PlatformCoupang, CredentialsRef: "coupang-a",
 		Account: mallsync.Account{VendorID: vendor, APIBase: srv.URL}, Sync: mallsync.SyncSettings{BackfillStart: start}}
 	conn, err := New(context.Background(), mall, connectors.Deps{
-		Credentials: &keys{mallsync.Credential{Ref: "coupang-a", Client: mallsync.AppClient{ClientID: access, ClientSecret: sec}}},
+		Credentials: &connectors.OneCredential{C: mallsync.Credential{Ref: "coupang-a", Client: mallsync.AppClient{ClientID: access, ClientSecret: sec}}},
 		StatusMap:   mappings.StatusMap, MaxCallsPerSecond: rate, Now: sim.Clock().Now,
 		Backoff429: 10 * time.Millisecond, RetryWaitMin: 10 * time.Millisecond,
 	})

@@ -43,45 +43,13 @@ type Connector struct {
 // application's client id and client secret (a bcrypt salt string, $2a$…); tokens are asked
 // for with the client-credentials grant (type SELF) and kept until 30 minutes before expiry.
 func New(ctx context.Context, mall mallsync.Mall, deps connectors.Deps) (connectors.Connector, error) {
-	cred, err := deps.Credentials.Credential(ctx, mall.CredentialsRef)
+	k, err := deps.Keyed(ctx, mall, connectors.KeyedPlatform{Platform: mallsync.PlatformSmartStore, DefaultBase: DefaultBase,
+		DefaultRate: DefaultMaxCallsPerSecond})
 	if err != nil {
-		return nil, fmt.Errorf("reading the smartstore application of %s: %w", mall.Key, err)
+		return nil, err
 	}
-	if cred.Client.ClientID == "" || cred.Client.ClientSecret == "" {
-		return nil, mallsync.Errorf(mallsync.EUNAUTHORIZED, "mall %s: the smartstore client id and secret are not stored", mall.Key)
-	}
-	statuses, err := deps.StatusMap(mallsync.PlatformSmartStore)
-	if err != nil {
-		return nil, fmt.Errorf("loading the smartstore status map: %w", err)
-	}
-	base := strings.TrimRight(mall.Account.APIBase, "/")
-	if base == "" {
-		base = DefaultBase
-	}
-	if u, err := url.Parse(base); err != nil || u.Scheme == "" || u.Host == "" {
-		return nil, mallsync.Errorf(mallsync.EINVALID, "mall %s has a bad API base %q", mall.Key, base)
-	}
-	logger := deps.Logger
-	if logger == nil {
-		logger = slog.Default()
-	}
-	now := deps.Now
-	if now == nil {
-		now = time.Now
-	}
-	rate := deps.MaxCallsPerSecond
-	if rate == 0 {
-		rate = DefaultMaxCallsPerSecond
-	}
-	budget := deps.AccountBudget("smartstore:"+base+"/"+cred.Client.ClientID, rate)
-	hc := http.Client{Timeout: 90 * time.Second}
-	if deps.HTTP != nil {
-		hc = *deps.HTTP
-	}
-	hc.Transport = connectors.BudgetTransport(hc.Transport, budget)
-	client := connectors.NewRetryingClientPolicy(&hc, logger, deps.RetryPolicy())
-	c := &Connector{mall: mall, base: base, http: client, statuses: statuses, logger: logger,
-		tokens:   &TokenSource{Base: base, ClientID: cred.Client.ClientID, ClientSecret: cred.Client.ClientSecret, HTTP: client, Now: now},
+	c := &Connector{mall: mall, base: k.Base, http: k.HTTP, statuses: k.Statuses, logger: k.Logger,
+		tokens:   &TokenSource{Base: k.Base, ClientID: k.Client.ClientID, ClientSecret: k.Client.ClientSecret, HTTP: k.HTTP, Now: k.Now},
 		lookback: mall.Sync.Lookback, horizon: RevisitHorizon}
 	if c.lookback <= 0 {
 		c.lookback = DefaultLookback

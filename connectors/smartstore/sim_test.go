@@ -15,20 +15,6 @@ import (
 	"github.com/mallsync/mallsync/mappings"
 )
 
-// app is a CredentialStore holding one application's client id and secret.
-type app struct{ c mallsync.Credential }
-
-func (a *app) PutCredential(_ context.Context, c mallsync.Credential) error { a.c = c; return nil }
-func (a *app) Credential(_ context.Context, ref string) (mallsync.Credential, error) {
-	if ref != a.c.Ref {
-		return mallsync.Credential{}, mallsync.Errorf(mallsync.ENOTFOUND, "no credential %q", ref)
-	}
-	return a.c, nil
-}
-func (a *app) RotateToken(context.Context, string, string, func(context.Context, mallsync.Credential) (mallsync.Token, error)) (mallsync.Token, error) {
-	return mallsync.Token{}, mallsync.Errorf(mallsync.EINVALID, "smartstore tokens are not stored")
-}
-
 // simConnector builds a connector for the simulator's app (secret replaces its secret).
 func simConnector(t *testing.T, sim *smartstoresim.Server, start time.Time, secret string, rate float64) *Connector {
 	t.Helper()
@@ -47,7 +33,7 @@ func simConnectorWith(t *testing.T, sim *smartstoresim.Server, handler http.Hand
 	mall := mallsync.Mall{Key: mallsync.MallKey("smartstore-" + t.Name()), Platform: mallsync.PlatformSmartStore, CredentialsRef: "ss",
 		Account: mallsync.Account{APIBase: srv.URL}, Sync: mallsync.SyncSettings{BackfillStart: start}}
 	conn, err := New(context.Background(), mall, connectors.Deps{
-		Credentials: &app{mallsync.Credential{Ref: "ss", Client: mallsync.AppClient{ClientID: id, ClientSecret: sec}}},
+		Credentials: &connectors.OneCredential{C: mallsync.Credential{Ref: "ss", Client: mallsync.AppClient{ClientID: id, ClientSecret: sec}}},
 		StatusMap:   mappings.StatusMap, MaxCallsPerSecond: rate, Now: sim.Clock().Now,
 		Backoff429: 5 * time.Millisecond, RetryWaitMin: 5 * time.Millisecond,
 	})
