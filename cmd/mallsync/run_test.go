@@ -66,8 +66,14 @@ func TestDevOnce(t *testing.T) {
 	if rep.Mismatches != 0 || rep.Orders != 800 || rep.TruthOrders != 800 || rep.Lines != rep.TruthLines || rep.Lines == 0 || rep.APICalls == 0 {
 		t.Fatalf("summary = %+v", rep)
 	}
-	if c := rep.Coupang; c == nil || c.Lines == 0 || c.Lines != c.TruthLines || c.Mismatches != 0 {
-		t.Fatalf("coupang summary = %+v", c)
+	for name, side := range map[string]*sideReport{"coupang": rep.Coupang, "smartstore": rep.SmartStore} {
+		if side == nil || side.Lines == 0 || side.Lines != side.TruthLines || side.Claims == 0 || side.Claims != side.TruthClaims ||
+			side.Shipments == 0 || side.Shipments != side.TruthShipments || side.Mismatches != 0 {
+			t.Fatalf("%s summary = %+v", name, side)
+		}
+	}
+	if !strings.Contains(out.String(), "the demo malls side by side") {
+		t.Fatalf("no side-by-side table:\n%s", out.String())
 	}
 	if !strings.Contains(out.String(), "mismatches 0") {
 		t.Fatalf("human summary missing:\n%s", out.String())
