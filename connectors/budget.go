@@ -46,7 +46,10 @@ type BudgetOptions struct {
 // capacity calls go at up to MaxCallsPerSecond, from there on at the drain rate until the
 // header shows room again), X-Cafe24-Call-Remain / X-Cafe24-Time-Remain (seconds to wait
 // while a usage block lasts: no call is made before they are over), and 429 (a pause that
-// doubles with each 429 in a row). A Budget is safe for concurrent use.
+// doubles with each 429 in a row). It reads Naver's token bucket the same way:
+// GNCP-GW-RateLimit-Burst-Capacity is the capacity, -Remaining what is left of it (used =
+// capacity − remaining) and -Replenish-Rate the refill per second, which becomes the pace once
+// the bucket is PaceAt full. A Budget is safe for concurrent use.
 type Budget struct {
 	opts BudgetOptions
 
@@ -141,10 +144,21 @@ func (b *Budget) Observe(resp *http.Response) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	now := b.opts.NowFunc()
+	bucketHeader := false
 	if used, limit, ok := parseCallLimit(resp.Header.Get("X-Api-Call-Limit")); ok {
 		b.used, b.limit = used, limit
 		b.pacing = float64(used) >= b.opts.PaceAt*float64(limit)
 		b.paceUntil = time.Time{}
+		bucketHeader = true
+	}
+	if used, limit, refill, ok := parseNaverLimit(resp.Header); ok {
+		b.used, b.limit = used, limit
+		if refill > 0 && rate.Limit(refill) != b.drain.Limit() {
+			b.drain.SetLimitAt(now, rate.Limit(refill))
+		}
+		b.pacing = float64(used) >= b.opts.PaceAt*float64(limit)
+		b.paceUntil = time.Time{}
+		bucketHeader = true
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		b.tooMany++
@@ -169,7 +183,7 @@ func (b *Budget) Observe(resp *http.Response) {
 			}
 			b.paceUntil = now.Add(d)
 		}
-		if resp.Header.Get("X-Api-Call-Limit") != "" {
+		if bucketHeader {
 			b.paceUntil = time.Time{}
 		}
 		b.pacing = true
@@ -284,4 +298,20 @@ func SharedBudget(key string, opts BudgetOptions) *Budget {
 	b := NewBudget(opts)
 	sharedBudgets[key] = b
 	return b
+}
+
+// parseNaverLimit reads Naver's GNCP-GW-RateLimit-* headers: the bucket's capacity, what
+// remains of it, and its refill a second (0 when absent). ok is false without a usable
+// capacity and remainder.
+func parseNaverLimit(h http.Header) (used, limit int, refill float64, ok bool) {
+	capacity, err1 := strconv.Atoi(strings.TrimSpace(h.Get("GNCP-GW-RateLimit-Burst-Capacity")))
+	remaining, err2 := strconv.Atoi(strings.TrimSpace(h.Get("GNCP-GW-RateLimit-Remaining")))
+	if err1 != nil || err2 != nil || capacity <= 0 || remaining < 0 || remaining > capacity {
+		return 0, 0, 0, false
+	}
+	refill, err := strconv.ParseFloat(strings.TrimSpace(h.Get("GNCP-GW-RateLimit-Replenish-Rate")), 64)
+	if err != nil || refill < 0 {
+		refill = 0
+	}
+	return capacity - remaining, capacity, refill, true
 }

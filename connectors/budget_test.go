@@ -71,6 +71,15 @@ func TestBudgetPacing(t *testing.T) {
 		{"at 75% paces at the drain rate", 0, answer(200, "X-Api-Call-Limit", "30/40"), 5, 2 * time.Second},
 		{"pacing applies without a cap too", -1, answer(200, "X-Api-Call-Limit", "39/40"), 5, 2 * time.Second},
 		{"garbage header is ignored", 0, answer(200, "X-Api-Call-Limit", "lots"), 9, time.Second},
+		// Naver: capacity 20, remaining 10 of it: half used, calls go at the cap.
+		{"naver bucket with room", 0, answer(200, "GNCP-GW-RateLimit-Burst-Capacity", "20", "GNCP-GW-RateLimit-Remaining", "10",
+			"GNCP-GW-RateLimit-Replenish-Rate", "4"), 9, time.Second},
+		// 2 of 20 left: paced at the replenish rate, 4 a second.
+		{"naver bucket nearly empty paces at its refill", 0, answer(200, "GNCP-GW-RateLimit-Burst-Capacity", "20",
+			"GNCP-GW-RateLimit-Remaining", "2", "GNCP-GW-RateLimit-Replenish-Rate", "4"), 5, time.Second},
+		{"naver bucket without refill paces at the drain default", -1, answer(200, "GNCP-GW-RateLimit-Burst-Capacity", "20",
+			"GNCP-GW-RateLimit-Remaining", "0"), 5, 2 * time.Second},
+		{"naver garbage is ignored", 0, answer(200, "GNCP-GW-RateLimit-Burst-Capacity", "20", "GNCP-GW-RateLimit-Remaining", "21"), 9, time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
