@@ -1,5 +1,7 @@
 package mallsync
 
+import "time"
+
 // WriteAction is what a write-back asks a platform to do.
 type WriteAction string
 
@@ -30,6 +32,18 @@ const (
 	// WriteWithdrawClaim withdraws a claim (반품 철회 and the like): the lines go back to
 	// their status before it.
 	WriteWithdrawClaim WriteAction = "withdraw_claim"
+	// WriteConfirmOrder confirms lines for dispatch (발주확인; Coupang's acknowledgement,
+	// 상품준비중): the seller has taken the order and is preparing it. It names the lines.
+	WriteConfirmOrder WriteAction = "confirm_order"
+	// WriteDelayDispatch tells the buyer the lines will leave late (발송지연): a new dispatch due
+	// date (WriteBack.DueAt) and a reason (ReasonCode, and Reason in words).
+	WriteDelayDispatch WriteAction = "delay_dispatch"
+	// WriteHoldReturn holds a return back (반품 보류) before it completes, with a reason
+	// (ReasonCode, Reason) and what the seller charges for it (ExtraFee): the return does not
+	// complete until the hold is released.
+	WriteHoldReturn WriteAction = "hold_return"
+	// WriteReleaseReturnHold releases a return's hold (반품 보류 해제): it may complete again.
+	WriteReleaseReturnHold WriteAction = "release_return_hold"
 )
 
 // WriteBack is one change mallsync asks a mall's platform to make.
@@ -48,8 +62,20 @@ type WriteBack struct {
 	// CarrierCode and TrackingNo are the invoice of WriteShip and WriteCorrectInvoice.
 	CarrierCode string
 	TrackingNo  string
-	// Reason goes with a rejection.
+	// Reason goes with a rejection, a delay (WriteDelayDispatch) or a hold (WriteHoldReturn),
+	// in words the buyer may read.
 	Reason string
+	// ReasonCode is the platform's code for the reason where it wants one (empty for its
+	// catch-all, ETC on SmartStore): for WriteDelayDispatch SmartStore's delayedDispatchReason
+	// (PRODUCT_PREPARE, CUSTOMER_REQUEST, CUSTOM_BUILD, RESERVED_DISPATCH, OVERSEA_DELIVERY,
+	// ETC), for WriteHoldReturn its holdbackClassType (RETURN_DELIVERYFEE, EXTRAFEEE,
+	// RETURN_DELIVERYFEE_AND_EXTRAFEEE, RETURN_PRODUCT_NOT_DELIVERED, ETC).
+	ReasonCode string
+	// DueAt is the new dispatch due date of WriteDelayDispatch.
+	DueAt time.Time
+	// ExtraFee is what the seller charges the buyer with WriteHoldReturn (SmartStore's
+	// extraReturnFeeAmount); 0 for none.
+	ExtraFee Money
 }
 
 // WriteLine is a line of a write-back and its quantity (0 = the whole line).

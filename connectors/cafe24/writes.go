@@ -27,12 +27,24 @@ import (
 //	exchange_completed    PUT  /exchange           (≤10)  status exchanged
 //	withdraw_claim        PUT  /cancellation|/return|/exchange (≤10) undone T
 //
+// confirm_order, delay_dispatch, hold_return and release_return_hold come back refused
+// (EINVALID, see refusals): Cafe24's Admin API as documented has no call for them. A return on
+// hold shows as R12 when read, but PUT /return takes only processing and returned.
+//
 // Write sends the write-backs in the order given, consecutive ones to one endpoint together in
 // calls of at most its cap. Answers: 200/201 all done; 207 element by element (an element with a
 // numeric status ≥ 400 failed with its message); 409 "identical update" is a write that had
 // already taken effect (a retry after a lost answer, or a step someone else took): done. A
 // refusal (400, 404, 422) is a result, not an error. Nothing is written twice: Cafe24 answers
 // a repeat with 409.
+
+// refusals are the write-backs Cafe24's API has no call for, and why.
+var refusals = map[mallsync.WriteAction]string{
+	mallsync.WriteConfirmOrder:      "cafe24 has no order confirmation (발주확인) call: ship registers the invoice directly",
+	mallsync.WriteDelayDispatch:     "cafe24 has no dispatch-delay (발송지연) call: the buyer is told outside the API",
+	mallsync.WriteHoldReturn:        "cafe24 shows a held return as R12, but its return API (PUT /return) takes no hold status",
+	mallsync.WriteReleaseReturnHold: "cafe24's return API (PUT /return) takes no hold status, so none to release: complete the return (return_completed)",
+}
 
 // writeEndpoint is where a write-back goes and how many one call takes.
 type writeEndpoint struct {
@@ -42,6 +54,9 @@ type writeEndpoint struct {
 
 // endpointOf returns w's endpoint and its request object.
 func endpointOf(w mallsync.WriteBack) (writeEndpoint, map[string]any, error) {
+	if why, ok := refusals[w.Action]; ok {
+		return writeEndpoint{}, nil, fmt.Errorf("%s", why)
+	}
 	if w.OrderID == "" {
 		return writeEndpoint{}, nil, fmt.Errorf("no order id")
 	}

@@ -206,3 +206,56 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 		t.Errorf("%d parcels carry our invoices, want 121", shipped)
 	}
 }
+
+// The write-backs Cafe24's API has no call for come back refused as results naming why,
+// without a call, and leave the write-backs around them alone.
+func TestWriteBacksCafe24CannotDo(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2024, 1, 1, 0, 0, 0, 0, kst)
+	sim := cafe24sim.New(cafe24sim.Options{Seed: 9, Orders: 500, Start: start, End: start.AddDate(0, 0, 30), NoLimits: true,
+		Clock: cafe24sim.NewClock(start.AddDate(0, 0, 20))})
+	conn := newSimConnector(t, sim, start)
+	var line cafe24sim.TruthLine
+	for _, l := range sim.Truth().Lines {
+		if l.Status == "N10" {
+			line = l
+			break
+		}
+	}
+	if line.ItemCode == "" {
+		t.Fatal("no line in N10")
+	}
+	lines := []mallsync.WriteLine{{PlatformLineID: line.ItemCode}}
+	tests := []struct {
+		w    mallsync.WriteBack
+		want string
+	}{
+		{mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, OrderID: line.OrderID, Lines: lines}, "no order confirmation (발주확인)"},
+		{mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, OrderID: line.OrderID, Lines: lines, DueAt: start.AddDate(0, 0, 25), ReasonCode: "ETC"}, "no dispatch-delay (발송지연)"},
+		{mallsync.WriteBack{Action: mallsync.WriteHoldReturn, OrderID: line.OrderID, ClaimID: "R20240101-0000001", ReasonCode: "ETC"}, "takes no hold status"},
+		{mallsync.WriteBack{Action: mallsync.WriteReleaseReturnHold, OrderID: line.OrderID, ClaimID: "R20240101-0000001"}, "none to release"},
+		{mallsync.WriteBack{Action: mallsync.WriteReleaseReturnHold}, "none to release"}, // refused for what it is, not for a missing order id
+	}
+	writes := []mallsync.WriteBack{}
+	for _, tt := range tests {
+		writes = append(writes, tt.w)
+	}
+	// A ship among them still goes out, in one call.
+	writes = append(writes, mallsync.WriteBack{Action: mallsync.WriteShip, OrderID: line.OrderID, Lines: lines, CarrierCode: "0001", TrackingNo: "MS-CONFIRM"})
+	before := sim.Calls()
+	res, err := conn.Write(context.Background(), writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tt := range tests {
+		if r := res[i]; r.Done || r.Code != mallsync.EINVALID || !strings.Contains(r.Message, tt.want) {
+			t.Errorf("%s: %+v, want EINVALID with %q", tt.w.Action, r, tt.want)
+		}
+	}
+	if r := res[len(tests)]; !r.Done || r.AlreadyDone {
+		t.Errorf("ship among the refusals: %+v", r)
+	}
+	if n := sim.Calls() - before; n != 1 {
+		t.Errorf("%d calls, want the ship's one", n)
+	}
+}

@@ -25,10 +25,13 @@
 //
 // Codes Coupang has no name for (CANCEL_COMPLETED, STOP_SHIPMENT_COMPLETED, RETURN_WITHDRAWN)
 // are mallsync's, in mappings/platforms/coupang.yaml with the rest. Write implements
-// connectors.Writer (see writes.go for what each write-back becomes and which are refused);
+// connectors.Writer (see writes.go for what each write-back becomes and which are refused):
+// confirm_order is the acknowledgement on its own (50 boxes a call, ACCEPT → INSTRUCT, done
+// once the sheet is past ACCEPT), ship acknowledges and uploads the invoice;
 // PreviewResponse maps saved answers of the resources in PreviewResources.
 //
 // Not built: products and stock, settlements, the order-sheet history endpoint, webhooks
-// (Coupang has none for these), a mark_delivered, return rejection or claim withdrawal write
-// (Coupang has no API for them), and claims on a box that already had one.
+// (Coupang has none for these), a mark_delivered, return rejection, claim withdrawal,
+// dispatch delay or return hold write (Coupang has no API for them), and claims on a box that
+// already had one.
 package coupang

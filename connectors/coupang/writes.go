@@ -18,6 +18,8 @@ import (
 // Write-backs. Each mallsync.WriteAction that fits is one Coupang call (a box's lines are
 // named shipmentBoxId-vendorItemId, a claim by its receiptId or "E" and its exchangeId):
 //
+//	confirm_order      PUT  .../ordersheets/acknowledgement (≤50 boxes: ACCEPT → INSTRUCT, 상품준비중),
+//	                   consecutive ones batched, each box once
 //	ship               PUT  .../ordersheets/acknowledgement (≤50 boxes: ACCEPT → INSTRUCT), then
 //	                   POST .../orders/invoices (≤50 invoices), consecutive ships batched
 //	correct_invoice    POST .../orders/updateInvoices (≤50), consecutive ones batched
@@ -31,7 +33,15 @@ import (
 //	exchange_completed POST .../exchangeRequests/{exchangeId}/invoices (the replacement's invoice)
 //	reject_exchange    PUT  .../exchangeRequests/{exchangeId}/rejection (Reason SOLDOUT or WITHDRAW)
 //
-// The others are refused as results (EINVALID) saying what Coupang cannot do. A cancelCount
+// The others are refused as results (EINVALID) saying what Coupang cannot do: mark_delivered,
+// reject_return, accept_exchange, withdraw_claim, delay_dispatch (no dispatch-delay call),
+// hold_return and release_return_hold (Coupang has no return hold).
+//
+// confirm_order is done for a box the acknowledgement took (succeed) and already done for one
+// it answers ALREADY_PROCESSED; one it answers CANCELED or NOT_FOUND is refused; a box it
+// refused otherwise is read (the single sheet) and is
+// already done when the sheet is past ACCEPT (INSTRUCT and after), else the write-back is
+// refused with Coupang's code and message. A cancelCount
 // the lines do not give (quantity 0 = the whole line) is read first (the receipt, or the
 // sheet). Answers: a per-box list (succeed, resultCode), or for a claim step 200 SUCCESS; an
 // answer saying it was already done ("이미 처리", ALREADY_PROCESSED) is Done and AlreadyDone,
@@ -43,6 +53,11 @@ var refusals = map[mallsync.WriteAction]string{
 	mallsync.WriteRejectReturn:   "coupang accepts every return request itself and has no API to reject one: ask Coupang to check it (쿠팡확인요청) in WING",
 	mallsync.WriteAcceptExchange: "coupang accepts exchange requests itself: confirm the pickup (exchange_collected), then ship the replacement (exchange_completed)",
 	mallsync.WriteWithdrawClaim:  "only the buyer can withdraw a coupang claim",
+	mallsync.WriteDelayDispatch: "coupang has no call to announce a dispatch delay (발송지연): the box stays in 상품준비중 (INSTRUCT) until its invoice is uploaded; " +
+		"tell the buyer through Coupang's seller center",
+	mallsync.WriteHoldReturn: "coupang has no return hold (반품 보류): confirm the return's arrival (return_collected) and approve it (accept_return), " +
+		"or ask Coupang to check it (쿠팡확인요청) in WING",
+	mallsync.WriteReleaseReturnHold: "coupang has no return hold (반품 보류) to release",
 }
 
 // alreadyDone says whether a Coupang answer's message says the step had already been taken.
@@ -88,6 +103,17 @@ func (c *Connector) Write(ctx context.Context, writes []mallsync.WriteBack) ([]m
 		if why, ok := refusals[w.Action]; ok {
 			refuse(i, "%s", why)
 			i++
+			continue
+		}
+		if w.Action == mallsync.WriteConfirmOrder {
+			j := i + 1 // a run of confirmations, batched
+			for j < len(writes) && writes[j].Action == w.Action {
+				j++
+			}
+			if err := c.writeAcks(ctx, writes[i:j], results[i:j]); err != nil {
+				return results, fmt.Errorf("acknowledging coupang order sheets for mall %s: %w", c.mall.Key, err)
+			}
+			i = j
 			continue
 		}
 		if w.Action == mallsync.WriteShip || w.Action == mallsync.WriteCorrectInvoice {
@@ -251,6 +277,109 @@ func (c *Connector) writeInvoices(ctx context.Context, ws []mallsync.WriteBack, 
 		}
 	}
 	return nil
+}
+
+// MaxAcknowledge is the most boxes (shipmentBoxIds) one acknowledgement takes.
+const MaxAcknowledge = 50
+
+// writeAcks sends a run of confirm_order write-backs: the boxes of their lines, each once, in
+// acknowledgements of at most MaxAcknowledge boxes.
+func (c *Connector) writeAcks(ctx context.Context, ws []mallsync.WriteBack, results []mallsync.WriteResult) error {
+	var boxes []string
+	owners := map[string][]int{} // box → the write-backs it belongs to
+	for i, w := range ws {
+		refs, err := c.writeLines(ctx, w)
+		if err != nil {
+			switch mallsync.ErrorCode(err) {
+			case mallsync.EUNAVAILABLE, mallsync.EUNAUTHORIZED, mallsync.EFORBIDDEN, mallsync.ERATELIMITED:
+				return err // no answer about the write-back itself
+			}
+			results[i] = mallsync.WriteResult{Code: mallsync.EINVALID, Message: err.Error()}
+			continue
+		}
+		results[i] = mallsync.WriteResult{Done: true, AlreadyDone: true} // until a box says otherwise
+		for _, r := range refs {
+			if _, ok := owners[r.box]; !ok {
+				boxes = append(boxes, r.box)
+			}
+			if o := owners[r.box]; len(o) == 0 || o[len(o)-1] != i {
+				owners[r.box] = append(o, i)
+			}
+		}
+	}
+	fail := func(box, msg string) {
+		for _, i := range owners[box] {
+			if results[i].Code == "" {
+				results[i] = mallsync.WriteResult{Code: mallsync.EINVALID, Message: msg}
+			}
+		}
+	}
+	for lo := 0; lo < len(boxes); lo += MaxAcknowledge {
+		batch := boxes[lo:min(lo+MaxAcknowledge, len(boxes))]
+		ids := make([]json.Number, len(batch))
+		for k, b := range batch {
+			ids[k] = json.Number(b)
+		}
+		var ack boxList
+		he, err := c.send(ctx, http.MethodPut, c.vendorPath("v4", "ordersheets/acknowledgement"), map[string]any{"vendorId": c.vendor, "shipmentBoxIds": ids}, &ack)
+		if err != nil {
+			return err
+		}
+		if he != nil {
+			for _, b := range batch {
+				fail(b, "coupang refused the acknowledgement: "+he.Message)
+			}
+			continue
+		}
+		answered := map[string]bool{}
+		for _, r := range ack.Data.ResponseList {
+			box := r.ShipmentBoxID.String()
+			if _, ok := owners[box]; !ok || answered[box] {
+				continue
+			}
+			answered[box] = true
+			switch {
+			case r.Succeed:
+				for _, i := range owners[box] {
+					results[i].AlreadyDone = false
+				}
+			case r.ResultCode == "ALREADY_PROCESSED" || alreadyDone(r.ResultMessage):
+			case r.ResultCode == "CANCELED" || r.ResultCode == "NOT_FOUND":
+				fail(box, fmt.Sprintf("coupang refused to acknowledge box %s: %s %s", box, r.ResultCode, r.ResultMessage))
+			default:
+				past, err := c.pastAccept(ctx, box)
+				if err != nil {
+					return err
+				}
+				if !past {
+					fail(box, fmt.Sprintf("coupang refused to acknowledge box %s: %s %s", box, r.ResultCode, r.ResultMessage))
+				}
+			}
+		}
+		for _, b := range batch {
+			if !answered[b] {
+				fail(b, fmt.Sprintf("coupang's acknowledgement said nothing of box %s", b))
+			}
+		}
+	}
+	return nil
+}
+
+// pastAccept reads a box's sheet and reports whether it is past ACCEPT (acknowledged: INSTRUCT
+// or later). A box Coupang does not know is not.
+func (c *Connector) pastAccept(ctx context.Context, box string) (bool, error) {
+	s, err := c.readSheet(ctx, box)
+	switch code := mallsync.ErrorCode(err); {
+	case code == mallsync.ENOTFOUND || code == mallsync.EINVALID:
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	switch s.Status {
+	case "INSTRUCT", "DEPARTURE", "DELIVERING", "FINAL_DELIVERY", "NONE_TRACKING":
+		return true, nil
+	}
+	return false, nil
 }
 
 // writeLines are the lines of a write-back: its Lines, or every item of the box ShipmentID

@@ -2,6 +2,7 @@ package coupang
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,120 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 			t.Errorf("the seller's cancel left %+v", l)
 		}
 	}
+}
+
+// confirm_order against the simulator: the boxes of a run of confirmations go in
+// acknowledgements of at most 50 (each box once, a box named by ShipmentID read first),
+// the boxes move to INSTRUCT, a box already past ACCEPT is AlreadyDone and a cancelled one
+// refused; delay_dispatch, hold_return and release_return_hold are refused without a call.
+// Again, through lost answers and 5xx, every confirmation is AlreadyDone.
+func TestConfirmOrderAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 8, 1, 0, 0, 0, 0, kst)
+	end := start.AddDate(0, 0, 20)
+	now := start.AddDate(0, 0, 12)
+	sim := coupangsim.New(coupangsim.Options{Seed: 22, Orders: 2500, Start: start, End: end, NoLimits: true, Clock: simclock.New(now)})
+	c := simConnector(t, sim, start, "", -1)
+	tr := sim.Truth()
+
+	claimed := map[string]bool{}
+	for _, cl := range tr.Claims {
+		claimed[cl.OrderID] = true
+	}
+	boxOf := func(l coupangsim.TruthLine) string { b, _, _ := strings.Cut(l.LineID, "-"); return b }
+	// Boxes whose lines are all in status, none of their orders claimed, in the truth's order.
+	boxes := func(status string, claims bool) (ids []string, lines map[string][]mallsync.WriteLine) {
+		lines = map[string][]mallsync.WriteLine{}
+		bad := map[string]bool{}
+		for _, l := range tr.Lines {
+			b := boxOf(l)
+			if l.Status != status || claimed[l.OrderID] != claims {
+				bad[b] = true
+				continue
+			}
+			if lines[b] == nil {
+				ids = append(ids, b)
+			}
+			lines[b] = append(lines[b], mallsync.WriteLine{PlatformLineID: l.LineID})
+		}
+		ids = slices.DeleteFunc(ids, func(b string) bool { return bad[b] })
+		return ids, lines
+	}
+	accept, acceptLines := boxes("ACCEPT", false)
+	if len(accept) < 62 {
+		t.Fatalf("only %d ACCEPT boxes: the cap is not tested", len(accept))
+	}
+	accept = accept[:62]
+	instruct, instructLines := boxes("INSTRUCT", false)
+	gone, goneLines := boxes("CANCEL_COMPLETED", true)
+	if len(instruct) < 2 || len(gone) < 1 {
+		t.Fatalf("%d INSTRUCT and %d cancelled boxes", len(instruct), len(gone))
+	}
+
+	var writes []mallsync.WriteBack
+	type want struct {
+		already bool
+		refused string
+	}
+	var wants []want
+	add := func(w mallsync.WriteBack, wt want) { writes = append(writes, w); wants = append(wants, wt) }
+	for _, b := range accept[:60] { // a box a write-back, by its lines
+		add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: acceptLines[b]}, want{})
+	}
+	// Two boxes in one write-back (by lines), one by ShipmentID, and one named twice.
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: append(slices.Clone(acceptLines[accept[60]]), acceptLines[accept[0]]...)}, want{})
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, ShipmentID: accept[61]}, want{})
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: append(slices.Clone(instructLines[instruct[0]]), instructLines[instruct[1]]...)}, want{already: true})
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: goneLines[gone[0]]}, want{refused: "CANCELED"})
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder}, want{refused: "needs the lines"})
+	confirms := len(writes)
+	add(mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, Lines: acceptLines[accept[1]], DueAt: now.AddDate(0, 0, 3), ReasonCode: "PRODUCT_PREPARE"}, want{refused: "dispatch delay (발송지연)"})
+	add(mallsync.WriteBack{Action: mallsync.WriteHoldReturn, ClaimID: "1"}, want{refused: "no return hold (반품 보류)"})
+	add(mallsync.WriteBack{Action: mallsync.WriteReleaseReturnHold, ClaimID: "1"}, want{refused: "no return hold (반품 보류) to release"})
+
+	check := func(round string, res []mallsync.WriteResult, again bool) {
+		t.Helper()
+		for i, r := range res {
+			w := wants[i]
+			switch {
+			case w.refused != "":
+				if r.Done || r.Code != mallsync.EINVALID || !strings.Contains(r.Message, w.refused) {
+					t.Errorf("%s %d %s: %+v, want refused with %q", round, i, writes[i].Action, r, w.refused)
+				}
+			case !r.Done || r.Code != "" || r.AlreadyDone != (again || w.already):
+				t.Errorf("%s %d %s: %+v, want done (already %v)", round, i, writes[i].Action, r, again || w.already)
+			}
+		}
+		want := map[string]string{}
+		for _, b := range accept {
+			want[b] = "INSTRUCT"
+		}
+		for _, b := range instruct[:2] {
+			want[b] = "INSTRUCT"
+		}
+		want[gone[0]] = "CANCEL_COMPLETED"
+		for _, l := range sim.Truth().Lines {
+			if s, ok := want[boxOf(l)]; ok && l.Status != s {
+				t.Errorf("%s: line %s is %s, want %s", round, l.LineID, l.Status, s)
+			}
+		}
+	}
+	before := sim.Calls()
+	res, err := c.Write(context.Background(), writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 62 + 2 + 1 boxes: two acknowledgements (50 + 15) and the read of the box named by
+	// ShipmentID; the refusals cost nothing.
+	if calls := sim.Calls() - before; calls != 3 {
+		t.Errorf("%d calls, want 3", calls)
+	}
+	check("first", res, false)
+
+	sim.SetFaults(coupangsim.Faults{LostWriteRate: 0.3, Rate5xx: 0.2})
+	again, err := c.Write(context.Background(), writes[:confirms])
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("again", again, true)
 }

@@ -68,18 +68,22 @@ type productOrderJSON struct {
 	PlaceOrderStatus   string `json:"placeOrderStatus"`
 	PlaceOrderDate     string `json:"placeOrderDate"`
 	DecisionDate       string `json:"decisionDate"`
-	ProductID          string `json:"productId"`
-	ProductName        string `json:"productName"`
-	ProductOption      string `json:"productOption"`
-	OptionCode         string `json:"optionCode"`
-	OptionManageCode   string `json:"optionManageCode"`
-	SellerProductCode  string `json:"sellerProductCode"`
-	Quantity           int    `json:"quantity"`
-	UnitPrice          won    `json:"unitPrice"`
-	OptionPrice        won    `json:"optionPrice"`
-	TotalPaymentAmount won    `json:"totalPaymentAmount"`
-	DeliveryFeeAmount  won    `json:"deliveryFeeAmount"`
-	ShippingAddress    struct {
+	ShippingDueDate    string `json:"shippingDueDate"`
+	// DelayedDispatchReason and DelayedDispatchDetailedReason are a delay's (발송지연) code and words.
+	DelayedDispatchReason         string `json:"delayedDispatchReason"`
+	DelayedDispatchDetailedReason string `json:"delayedDispatchDetailedReason"`
+	ProductID                     string `json:"productId"`
+	ProductName                   string `json:"productName"`
+	ProductOption                 string `json:"productOption"`
+	OptionCode                    string `json:"optionCode"`
+	OptionManageCode              string `json:"optionManageCode"`
+	SellerProductCode             string `json:"sellerProductCode"`
+	Quantity                      int    `json:"quantity"`
+	UnitPrice                     won    `json:"unitPrice"`
+	OptionPrice                   won    `json:"optionPrice"`
+	TotalPaymentAmount            won    `json:"totalPaymentAmount"`
+	DeliveryFeeAmount             won    `json:"deliveryFeeAmount"`
+	ShippingAddress               struct {
 		Name            string `json:"name"`
 		Tel1            string `json:"tel1"`
 		Tel2            string `json:"tel2"`
@@ -125,7 +129,8 @@ type claimJSON struct {
 	CollectTrackingNumber    string          `json:"collectTrackingNumber"`
 	CollectCompletedDate     string          `json:"collectCompletedDate"`
 	HoldbackStatus           string          `json:"holdbackStatus"`
-	HoldbackReason           string          `json:"holdbackReason"`
+	HoldbackReason           string          `json:"holdbackReason"` // the holdbackClassType
+	HoldbackDetailedReason   string          `json:"holdbackDetailedReason"`
 	ReDeliveryStatus         string          `json:"reDeliveryStatus"`
 	ReDeliveryCompany        string          `json:"reDeliveryCompany"`
 	ReDeliveryTrackingNumber string          `json:"reDeliveryTrackingNumber"`

@@ -45,10 +45,13 @@
 //
 // # Write-backs
 //
-// Write (connectors.Writer): ship → dispatch (30 a call), accept_cancel → cancel approve,
-// accept_return and return_completed → return approve, reject_return → return reject,
-// accept_exchange and exchange_collected → exchange collect approve, exchange_completed →
-// exchange re-dispatch, reject_exchange → exchange reject. Write reads the lines first and
+// Write (connectors.Writer): confirm_order → confirm (발주확인, 30 a call), ship → dispatch
+// (30 a call), delay_dispatch → delay (발송지연: the due date, a delayedDispatchReason code),
+// accept_cancel → cancel approve, accept_return and return_completed → return approve,
+// reject_return → return reject, hold_return → return holdback (a holdbackClassType code, an
+// extra fee), release_return_hold → holdback release, accept_exchange and exchange_collected
+// → exchange collect approve, exchange_completed → exchange re-dispatch, reject_exchange →
+// exchange reject. Write reads the lines first and
 // leaves alone what is already done (AlreadyDone); a refusal in failProductOrderInfos (HTTP
 // 200) is a result with Naver's code and message. reject_cancel, return_collected,
 // mark_delivered, correct_invoice and withdraw_claim are refused as EINVALID saying what
@@ -56,9 +59,8 @@
 //
 // PreviewResponse maps a saved last-changed-statuses or product-orders answer (PreviewResources).
 //
-// Not built: the conditional list (GET .../product-orders), 발주확인 and 발송지연 as write-backs
-// (mallsync has no such actions; the simulator serves both), seller-initiated cancel and
-// return requests, holdbacks as write-backs, exchange holdbacks, partial-quantity claims (a
+// Not built: the conditional list (GET .../product-orders), seller-initiated cancel and
+// return requests, exchange holdbacks (mallsync has no action for them), partial-quantity claims (a
 // claim's line takes the product order's quantity), the GNCP-GW-RateLimit-* headers in the
 // budget (it reads Cafe24's headers; Naver's 429s pause it all the same), the products stream.
 package smartstore

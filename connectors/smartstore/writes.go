@@ -5,19 +5,26 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors"
 )
 
 // Write-backs. SmartStore's calls are per product order (a mallsync line); each write-back is
-// one call per line it names, dispatches sharing calls of up to MaxDispatch:
+// one call per line it names, confirmations and dispatches sharing calls of up to MaxConfirm
+// and MaxDispatch:
 //
+//	confirm_order                 POST .../confirm {productOrderIds ≤ 30} (발주확인)
 //	ship                          POST .../dispatch {dispatchProductOrders ≤ 30} (deliveryMethod DELIVERY)
+//	delay_dispatch                POST .../{id}/delay {dispatchDueDate, delayedDispatchReason, dispatchDelayedDetailedReason}
 //	accept_cancel                 POST .../{id}/claim/cancel/approve
 //	accept_return, return_completed
 //	                              POST .../{id}/claim/return/approve (Naver's 반품 승인 completes the return)
 //	reject_return                 POST .../{id}/claim/return/reject {rejectReturnReason}
+//	hold_return                   POST .../{id}/claim/return/holdback {holdbackClassType, holdbackReturnDetailReason, extraReturnFeeAmount}
+//	release_return_hold           POST .../{id}/claim/return/holdback/release
 //	accept_exchange, exchange_collected
 //	                              POST .../{id}/claim/exchange/collect/approve (수거 완료 승인)
 //	exchange_completed            POST .../{id}/claim/exchange/dispatch {reDeliveryMethod, reDeliveryCompany, reDeliveryTrackingNumber}
@@ -28,14 +35,35 @@ import (
 // (Naver records a pickup from the carrier), mark_delivered (likewise for deliveries),
 // correct_invoice (not built), withdraw_claim (only the buyer withdraws a claim on Naver).
 //
+// delay_dispatch takes ReasonCode as delayedDispatchReason (DelayReasons; ETC when empty) and
+// Reason as the detailed reason; hold_return takes ReasonCode as holdbackClassType
+// (ReturnHoldbackClasses; ETC when empty), Reason as its detail and ExtraFee as
+// extraReturnFeeAmount.
+//
 // Before writing, Write reads the lines' details: a line already where the write-back would
-// take it is AlreadyDone and not written again. A refusal comes as HTTP 200 with
+// take it is AlreadyDone and not written again. Where each write-back takes a line:
+// confirm_order, PAYED with placeOrderStatus OK, or dispatched (DELIVERING and after, not
+// CANCELED); delay_dispatch,
+// shippingDueDate the due date asked and delayedDispatchReason its code; hold_return, the
+// return claim's holdbackStatus HOLDBACK (whatever class it was held with);
+// release_return_hold, holdbackStatus RELEASED. A refusal comes as HTTP 200 with
 // failProductOrderInfos; a refused line is read again, and counts as done when it is where the
 // write-back would take it (a retried call whose first attempt went through), else its
 // write-back is refused with Naver's code and message.
 
 // MaxDispatch is the most product orders one dispatch call takes.
 const MaxDispatch = 30
+
+// MaxConfirm is the most product orders one confirm (발주확인) call takes.
+const MaxConfirm = 30
+
+// DelayReasons are Naver's delayedDispatchReason codes: 상품 준비 중, 고객 요청, 주문 제작, 예약
+// 발송, 해외 배송, 기타.
+var DelayReasons = []string{"PRODUCT_PREPARE", "CUSTOMER_REQUEST", "CUSTOM_BUILD", "RESERVED_DISPATCH", "OVERSEA_DELIVERY", "ETC"}
+
+// ReturnHoldbackClasses are Naver's holdbackClassType codes for holding a return back: 반품
+// 배송비 청구, 추가 비용 청구, 반품 배송비 + 추가 비용 청구, 반품 상품 미입고, 기타 사유.
+var ReturnHoldbackClasses = []string{"RETURN_DELIVERYFEE", "EXTRAFEEE", "RETURN_DELIVERYFEE_AND_EXTRAFEEE", "RETURN_PRODUCT_NOT_DELIVERED", "ETC"}
 
 // writeKind is what a write-back asks of one product order.
 type writeKind int
@@ -48,12 +76,17 @@ const (
 	wExchangeCollect
 	wExchangeRedeliver
 	wExchangeReject
+	wConfirm
+	wDelay
+	wReturnHold
+	wReturnRelease
 )
 
 // writePath is the per-product-order path of each kind (dispatch has its batch path).
 var writePath = map[writeKind]string{
 	wCancelApprove: "claim/cancel/approve", wReturnApprove: "claim/return/approve", wReturnReject: "claim/return/reject",
 	wExchangeCollect: "claim/exchange/collect/approve", wExchangeRedeliver: "claim/exchange/dispatch", wExchangeReject: "claim/exchange/reject",
+	wDelay: "delay", wReturnHold: "claim/return/holdback", wReturnRelease: "claim/return/holdback/release",
 }
 
 // lineWrite is one product order's part of a write-back.
@@ -89,6 +122,26 @@ func kindOf(w mallsync.WriteBack) (writeKind, error) {
 		return wExchangeRedeliver, nil
 	case mallsync.WriteRejectExchange:
 		return wExchangeReject, nil
+	case mallsync.WriteConfirmOrder:
+		return wConfirm, nil
+	case mallsync.WriteDelayDispatch:
+		if w.DueAt.IsZero() {
+			return 0, fmt.Errorf("delay_dispatch needs the new dispatch due date (DueAt)")
+		}
+		if w.ReasonCode != "" && !slices.Contains(DelayReasons, w.ReasonCode) {
+			return 0, fmt.Errorf("smartstore takes a delay's reason code as one of %s, not %q", strings.Join(DelayReasons, ", "), w.ReasonCode)
+		}
+		return wDelay, nil
+	case mallsync.WriteHoldReturn:
+		if w.ReasonCode != "" && !slices.Contains(ReturnHoldbackClasses, w.ReasonCode) {
+			return 0, fmt.Errorf("smartstore takes a return hold's reason code as one of %s, not %q", strings.Join(ReturnHoldbackClasses, ", "), w.ReasonCode)
+		}
+		if w.ExtraFee < 0 {
+			return 0, fmt.Errorf("hold_return's extra fee cannot be negative (%d)", w.ExtraFee)
+		}
+		return wReturnHold, nil
+	case mallsync.WriteReleaseReturnHold:
+		return wReturnRelease, nil
 	case mallsync.WriteRejectCancel:
 		return 0, fmt.Errorf("smartstore rejects a cancel request by dispatching the line: send ship with its invoice instead")
 	case mallsync.WriteReturnCollected:
@@ -240,8 +293,32 @@ func reached(lw *lineWrite, d *detailJSON) bool {
 		return c != nil && c.ReDeliveryTrackingNumber == lw.w.TrackingNo
 	case wExchangeReject:
 		return in("EXCHANGE", "EXCHANGE_REJECT") != nil
+	case wConfirm:
+		p := d.ProductOrder
+		return p.ProductOrderStatus == "PAYED" && p.PlaceOrderStatus == "OK" || slices.Contains(pastPayed, p.ProductOrderStatus)
+	case wDelay:
+		due, err := parseTime(d.ProductOrder.ShippingDueDate)
+		return err == nil && due.Equal(lw.w.DueAt.Truncate(time.Millisecond)) && d.ProductOrder.DelayedDispatchReason == codeOr(lw.w.ReasonCode)
+	case wReturnHold:
+		c := claimOf(d, "RETURN", lw.w.ClaimID)
+		return c != nil && c.HoldbackStatus == "HOLDBACK"
+	case wReturnRelease:
+		c := claimOf(d, "RETURN", lw.w.ClaimID)
+		return c != nil && c.HoldbackStatus == "RELEASED"
 	}
 	return false
+}
+
+// pastPayed are the product order statuses a line reaches once it left: it needs no 발주확인.
+// A cancelled line is not among them (confirmed or not, it will not be dispatched).
+var pastPayed = []string{"DELIVERING", "DELIVERED", "PURCHASE_DECIDED", "EXCHANGED", "RETURNED"}
+
+// codeOr is a reason code, Naver's catch-all ETC when none is given.
+func codeOr(code string) string {
+	if code == "" {
+		return "ETC"
+	}
+	return code
 }
 
 // answer is a write's data: partial failure is HTTP 200 with failProductOrderInfos.
@@ -254,12 +331,32 @@ type answer struct {
 	} `json:"failProductOrderInfos"`
 }
 
-// send makes the calls: dispatches MaxDispatch a call, the claim steps one call a line.
+// send makes the calls: confirmations first, MaxConfirm a call, then the per-line steps one
+// call a line, then dispatches MaxDispatch a call.
 func (c *Connector) send(ctx context.Context, lws []*lineWrite) error {
-	var dispatch []*lineWrite
+	var dispatch, confirm []*lineWrite
 	for _, lw := range lws {
-		if lw.kind == wDispatch {
+		switch lw.kind {
+		case wDispatch:
 			dispatch = append(dispatch, lw)
+		case wConfirm:
+			confirm = append(confirm, lw)
+		}
+	}
+	for len(confirm) > 0 {
+		n := min(len(confirm), MaxConfirm)
+		batch := confirm[:n]
+		ids := make([]string, n)
+		for i, lw := range batch {
+			ids[i] = lw.id
+		}
+		if err := c.writeCall(ctx, pathWrites+"/confirm", map[string]any{"productOrderIds": ids}, batch); err != nil {
+			return err
+		}
+		confirm = confirm[n:]
+	}
+	for _, lw := range lws {
+		if lw.kind == wDispatch || lw.kind == wConfirm {
 			continue
 		}
 		body := map[string]any{}
@@ -270,6 +367,12 @@ func (c *Connector) send(ctx context.Context, lws []*lineWrite) error {
 			body["rejectExchangeReason"] = reason(lw.w, "판매자가 교환 요청을 거부했습니다.")
 		case wExchangeRedeliver:
 			body["reDeliveryMethod"], body["reDeliveryCompany"], body["reDeliveryTrackingNumber"] = "DELIVERY", lw.w.CarrierCode, lw.w.TrackingNo
+		case wDelay:
+			body["dispatchDueDate"], body["delayedDispatchReason"] = wireTime(lw.w.DueAt), codeOr(lw.w.ReasonCode)
+			body["dispatchDelayedDetailedReason"] = reason(lw.w, "판매자 사정으로 발송이 늦어집니다.")
+		case wReturnHold:
+			body["holdbackClassType"], body["holdbackReturnDetailReason"] = codeOr(lw.w.ReasonCode), reason(lw.w, "판매자가 반품을 보류했습니다.")
+			body["extraReturnFeeAmount"] = int64(lw.w.ExtraFee)
 		}
 		path := pathWrites + "/" + url.PathEscape(lw.id) + "/" + writePath[lw.kind]
 		if err := c.writeCall(ctx, path, body, []*lineWrite{lw}); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -17,12 +18,13 @@ import (
 	"github.com/mallsync/mallsync/connectors/smartstore/smartstoresim"
 )
 
-// recorder counts the write calls a handler answers with 200, by the last part of their path,
-// and the size of each dispatch.
+// recorder counts the write calls a handler answers with 200, by the last two parts of their
+// path, and the size of each dispatch and each confirm.
 type recorder struct {
 	mu         sync.Mutex
 	calls      map[string]int
 	dispatches []int
+	confirms   []int
 }
 
 func (r *recorder) wrap(h http.Handler) http.Handler {
@@ -45,6 +47,13 @@ func (r *recorder) wrap(h http.Handler) http.Handler {
 				}
 				_ = json.Unmarshal(b, &d)
 				r.dispatches = append(r.dispatches, len(d.Orders))
+			}
+			if strings.HasSuffix(req.URL.Path, "/confirm") {
+				var c struct {
+					IDs []string `json:"productOrderIds"`
+				}
+				_ = json.Unmarshal(b, &c)
+				r.confirms = append(r.confirms, len(c.IDs))
 			}
 			r.mu.Unlock()
 			return
@@ -214,5 +223,221 @@ func TestWriteBacksAgainstTheSimulator(t *testing.T) {
 	check("again", res2, true)
 	if got := rec.total() - calls; got != 2 { // only what the platform refused is asked again: the bad carrier, the cancel of a decided line
 		t.Errorf("the repeat made %d write calls", got)
+	}
+}
+
+// bySuffix counts the 200-answered write calls whose path ends in sfx.
+func (r *recorder) bySuffix(sfx string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := 0
+	for name, c := range r.calls {
+		if strings.HasSuffix(name, sfx) {
+			n += c
+		}
+	}
+	return n
+}
+
+// 발주확인, 발송지연 and a return's hold and release against the simulator: confirmations in
+// calls of at most 30, a delay and a hold read back from the details as asked, refusals (the
+// platform's, and bad codes that never leave) as results; the same write-backs again are
+// AlreadyDone, and only what the platform refused is sent again.
+func TestConfirmDelayAndHoldAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, kst)
+	end := start.AddDate(0, 0, 12)
+	sim := smartstoresim.New(smartstoresim.Options{Seed: 23, Orders: 2000, Start: start, End: end, NoLimits: true, Clock: simclock.New(end),
+		Faults: smartstoresim.Faults{Rate5xx: 0.05}})
+	rec := &recorder{calls: map[string]int{}}
+	c := simConnectorWith(t, sim, rec.wrap(sim.Handler()), start, "", -1)
+	tr := sim.Truth()
+
+	claimed := map[string]bool{}
+	for _, cl := range tr.Claims {
+		claimed[cl.ProductOrderID] = true
+	}
+	used := map[string]bool{}
+	pickLines := func(want string, n int) []smartstoresim.TruthLine {
+		t.Helper()
+		var out []smartstoresim.TruthLine
+		for _, l := range tr.Lines {
+			if l.Status == want && !claimed[l.ProductOrderID] && !used[l.ProductOrderID] && len(out) < n {
+				used[l.ProductOrderID] = true
+				out = append(out, l)
+			}
+		}
+		if len(out) < n {
+			t.Fatalf("%d unclaimed lines in %s, want %d", len(out), want, n)
+		}
+		return out
+	}
+	pickClaim := func(want string) smartstoresim.TruthClaim {
+		t.Helper()
+		for _, cl := range tr.Claims {
+			if cl.Status == want && !used[cl.ProductOrderID] {
+				used[cl.ProductOrderID] = true
+				return cl
+			}
+		}
+		t.Fatalf("no claim in %s", want)
+		return smartstoresim.TruthClaim{}
+	}
+	lines := func(ls ...smartstoresim.TruthLine) []mallsync.WriteLine {
+		out := make([]mallsync.WriteLine, len(ls))
+		for i, l := range ls {
+			out[i] = mallsync.WriteLine{PlatformLineID: l.ProductOrderID}
+		}
+		return out
+	}
+	one := func(id string) []mallsync.WriteLine { return []mallsync.WriteLine{{PlatformLineID: id}} }
+	type want struct {
+		lines          []string // the truth lines' status afterwards is status
+		status         string
+		claim, cstatus string
+		already        bool   // AlreadyDone the first time
+		refused        string // a substring of the refusal
+	}
+	var writes []mallsync.WriteBack
+	var wants []want
+	add := func(w mallsync.WriteBack, wt want) { writes = append(writes, w); wants = append(wants, wt) }
+	ids := func(ls []smartstoresim.TruthLine) []string {
+		out := make([]string, len(ls))
+		for i, l := range ls {
+			out[i] = l.ProductOrderID
+		}
+		return out
+	}
+
+	// 39 new lines in write-backs of 3, and a cancelled one: 40 to confirm, two calls (30 + 10).
+	fresh := pickLines("PAYED", 39)
+	for i := 0; i < len(fresh); i += 3 {
+		ls := fresh[i : i+3]
+		add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, OrderID: ls[0].OrderID, Lines: lines(ls...)}, want{lines: ids(ls), status: "PAYED:OK"})
+	}
+	var gone []smartstoresim.TruthLine
+	for _, l := range tr.Lines {
+		if l.Status == "CANCELED" && !used[l.ProductOrderID] && len(gone) == 0 {
+			used[l.ProductOrderID] = true
+			gone = append(gone, l)
+		}
+	}
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: lines(gone...)}, want{lines: ids(gone), status: "CANCELED", refused: "결제완료 상태가 아닙니다"})
+	ok := pickLines("PAYED:OK", 2)
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: lines(ok...)}, want{lines: ids(ok), status: "PAYED:OK", already: true})
+	left := pickLines("DELIVERING", 1)
+	add(mallsync.WriteBack{Action: mallsync.WriteConfirmOrder, Lines: lines(left...)}, want{lines: ids(left), status: "DELIVERING", already: true})
+
+	// Delays: two confirmed lines to a new due date; a line already on its way is refused; bad
+	// codes and a missing date never leave.
+	due := end.AddDate(0, 0, 5).Add(1234 * time.Millisecond)
+	late := pickLines("PAYED:OK", 2)
+	for _, l := range late {
+		add(mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, Lines: one(l.ProductOrderID), DueAt: due, ReasonCode: "PRODUCT_PREPARE", Reason: "입고가 늦어지고 있습니다"},
+			want{lines: []string{l.ProductOrderID}, status: "PAYED:OK"})
+	}
+	sent := pickLines("DELIVERING", 1)[0]
+	add(mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, Lines: one(sent.ProductOrderID), DueAt: due}, want{refused: "발송 지연 처리할 수 없는 상태"})
+	add(mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, Lines: one(late[0].ProductOrderID), DueAt: due, ReasonCode: "WEATHER"}, want{refused: "PRODUCT_PREPARE, CUSTOMER_REQUEST"})
+	add(mallsync.WriteBack{Action: mallsync.WriteDelayDispatch, Lines: one(late[0].ProductOrderID)}, want{refused: "due date"})
+
+	// Holds: a collected return held back with a fee; a held one released; a completed one and
+	// a hold that is not there refused; a bad class never leaves.
+	hold := pickClaim("RETURN:COLLECT_DONE")
+	add(mallsync.WriteBack{Action: mallsync.WriteHoldReturn, ClaimID: hold.ID, ClaimKind: mallsync.ClaimReturn, Lines: one(hold.ProductOrderID),
+		ReasonCode: "RETURN_DELIVERYFEE", Reason: "반품 배송비 미입금", ExtraFee: 3000}, want{claim: hold.ID, cstatus: "RETURN:HOLDBACK"})
+	held := pickClaim("RETURN:COLLECT_DONE") // held back first, by a write-back of its own
+	pre, err := c.Write(ctx, []mallsync.WriteBack{{Action: mallsync.WriteHoldReturn, ClaimID: held.ID, Lines: one(held.ProductOrderID)}})
+	if err != nil || !pre[0].Done || pre[0].AlreadyDone {
+		t.Fatalf("holding %s: %+v, %v", held.ID, pre, err)
+	}
+	rec.mu.Lock()
+	clear(rec.calls)
+	rec.mu.Unlock()
+	add(mallsync.WriteBack{Action: mallsync.WriteReleaseReturnHold, ClaimID: held.ID, Lines: one(held.ProductOrderID)}, want{claim: held.ID, cstatus: "RETURN:COLLECT_DONE"})
+	done := pickClaim("RETURN_DONE")
+	add(mallsync.WriteBack{Action: mallsync.WriteHoldReturn, ClaimID: done.ID, Lines: one(done.ProductOrderID)}, want{claim: done.ID, cstatus: "RETURN_DONE", refused: "처리할 수 있는 RETURN 클레임이 없습니다"})
+	loose := pickClaim("RETURN:COLLECTING")
+	add(mallsync.WriteBack{Action: mallsync.WriteReleaseReturnHold, ClaimID: loose.ID, Lines: one(loose.ProductOrderID)}, want{claim: loose.ID, cstatus: "RETURN:COLLECTING", refused: "보류 중인 반품이 아닙니다"})
+	add(mallsync.WriteBack{Action: mallsync.WriteHoldReturn, ClaimID: loose.ID, Lines: one(loose.ProductOrderID), ReasonCode: "EXCHANGE_DELIVERYFEE"}, want{refused: "RETURN_DELIVERYFEE, EXTRAFEEE"})
+	add(mallsync.WriteBack{Action: mallsync.WriteHoldReturn, ClaimID: loose.ID, Lines: one(loose.ProductOrderID), ExtraFee: -1}, want{refused: "negative"})
+
+	check := func(round string, res []mallsync.WriteResult, again bool) {
+		t.Helper()
+		after := sim.Truth()
+		now := map[string]string{}
+		for _, l := range after.Lines {
+			now[l.ProductOrderID] = l.Status
+		}
+		claims := map[string]string{}
+		for _, cl := range after.Claims {
+			claims[cl.ID] = cl.Status
+		}
+		for i, r := range res {
+			w := wants[i]
+			switch {
+			case w.refused != "":
+				if r.Done || r.Code != mallsync.EINVALID || !strings.Contains(r.Message, w.refused) {
+					t.Errorf("%s %d %s: %+v, want refused with %q", round, i, writes[i].Action, r, w.refused)
+				}
+			case !r.Done || r.AlreadyDone != (again || w.already):
+				t.Errorf("%s %d %s: %+v, want done (already %v)", round, i, writes[i].Action, r, again || w.already)
+			}
+			for _, id := range w.lines {
+				if now[id] != w.status {
+					t.Errorf("%s %d %s: line %s is %s, want %s", round, i, writes[i].Action, id, now[id], w.status)
+				}
+			}
+			if w.claim != "" && claims[w.claim] != w.cstatus {
+				t.Errorf("%s %d %s: claim %s is %s, want %s", round, i, writes[i].Action, w.claim, claims[w.claim], w.cstatus)
+			}
+		}
+	}
+	res, err := c.Write(ctx, writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("first", res, false)
+	if !slices.Equal(rec.confirms, []int{30, 10}) {
+		t.Errorf("confirm calls of %v, want [30 10]", rec.confirms)
+	}
+	// Two delays and the refused one; the hold and the refused one; the release and the refused one.
+	if d, h, r := rec.bySuffix("/delay"), rec.bySuffix("return/holdback"), rec.bySuffix("holdback/release"); d != 3 || h != 2 || r != 2 || rec.total() != 2+d+h+r {
+		t.Errorf("calls %v, confirms %v", rec.calls, rec.confirms)
+	}
+
+	// Read back what the delay and the hold left in the details.
+	got, err := c.details(ctx, []string{late[0].ProductOrderID, late[1].ProductOrderID, hold.ProductOrderID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 {
+		t.Fatalf("%d details, want 3", len(got))
+	}
+	for _, d := range got[:2] {
+		p := d.ProductOrder
+		at, err := parseTime(p.ShippingDueDate)
+		if err != nil || !at.Equal(due) || p.DelayedDispatchReason != "PRODUCT_PREPARE" || p.DelayedDispatchDetailedReason != "입고가 늦어지고 있습니다" {
+			t.Errorf("delayed %s: due %q (%v), reason %q %q", p.ProductOrderID, p.ShippingDueDate, err, p.DelayedDispatchReason, p.DelayedDispatchDetailedReason)
+		}
+	}
+	cl := claimOf(&got[2], "RETURN", hold.ID)
+	if cl == nil || cl.HoldbackStatus != "HOLDBACK" || cl.HoldbackReason != "RETURN_DELIVERYFEE" || cl.HoldbackDetailedReason != "반품 배송비 미입금" ||
+		!strings.Contains(string(cl.Raw), `"etcFeeDemandAmount":3000`) {
+		t.Errorf("held return: %+v", cl)
+	}
+
+	// Again, without faults: all of it is already there; only the four the platform refused
+	// are sent again (one confirm call, one delay, one hold, one release).
+	sim.SetFaults(smartstoresim.Faults{})
+	calls := rec.total()
+	res2, err := c.Write(ctx, writes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("again", res2, true)
+	if n := rec.total() - calls; n != 4 || !slices.Equal(rec.confirms, []int{30, 10, 1}) {
+		t.Errorf("the repeat made %d write calls (confirms %v)", n, rec.confirms)
 	}
 }

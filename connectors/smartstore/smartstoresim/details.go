@@ -96,7 +96,7 @@ func detail(po *productOrder, st *state, qtyCompat bool) map[string]any {
 		prod["placeOrderStatus"], prod["placeOrderDate"] = "OK", wireTime(st.Placed)
 	}
 	if st.Delayed != "" {
-		prod["delayedDispatchReason"] = st.Delayed
+		prod["delayedDispatchReason"], prod["delayedDispatchDetailedReason"] = st.Delayed, st.DelayDetail
 	}
 	if st.Decided > 0 {
 		prod["decisionDate"] = wireTime(st.Decided)
@@ -162,7 +162,9 @@ func claimBlock(c *claim) map[string]any {
 		b["collectCompletedDate"] = wireTime(c.CollectDone)
 	}
 	if c.Holdback != "" {
-		b["holdbackStatus"], b["holdbackReason"] = c.Holdback, c.HoldbackReason
+		b["holdbackStatus"], b["holdbackReason"], b["holdbackDetailedReason"] = c.Holdback, c.HoldbackClass, c.HoldbackReason
+		b["holdbackConfigDate"], b["holdbackReleaseDate"] = optTime(c.HoldbackSet), optTime(c.HoldbackFreed)
+		b["etcFeeDemandAmount"] = c.HoldbackFee
 	}
 	if c.Type == claimReturn {
 		return map[string]any{"return": b}

@@ -51,13 +51,20 @@
 // currentClaim holds the open claim as {"cancel":{…}}, {"return":{…}} or {"exchange":{…}}
 // (claimId, claimStatus, claimRequestDate, requestChannel, the reason fields; collectStatus,
 // collectDeliveryCompany, collectTrackingNumber and collectCompletedDate for returns and
-// exchanges; holdbackStatus and holdbackReason; reDeliveryStatus, reDeliveryCompany and
-// reDeliveryTrackingNumber for exchanges; the completion dates). completedClaims is an array
+// exchanges; holdbackStatus (HOLDBACK, RELEASED), holdbackReason (the holdbackClassType),
+// holdbackDetailedReason, etcFeeDemandAmount, holdbackConfigDate and holdbackReleaseDate once
+// held back; reDeliveryStatus, reDeliveryCompany and reDeliveryTrackingNumber for exchanges;
+// the completion dates). completedClaims is an array
 // of the same shapes for the claims that ended. A claim that ended on a step that is not
 // final (not *_DONE or *_REJECT) was withdrawn by the buyer: its product order went back to
 // its status before the claim, and the change was reported as CLAIM_REJECTED, which Naver
 // labels 클레임 철회. The simulator sends no top-level cancel/return/exchange blocks (Naver is
 // retiring them); ClaimCode and LineCode say how claims and lines are coded in the truth.
+//
+// A product order's details carry placeOrderStatus (NOT_YET, OK after 발주확인) and
+// placeOrderDate, shippingDueDate (payment + 3 days, or the due date of a delay) and, once
+// delayed, delayedDispatchReason and delayedDispatchDetailedReason. The delay and holdback
+// writes check Naver's codes (DelayReasons, ReturnHoldbackClasses).
 //
 // # What Naver does not report, and lateness
 //

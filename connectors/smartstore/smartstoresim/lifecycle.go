@@ -65,8 +65,12 @@ type claim struct {
 	CollectTracking string
 	CollectDone     int64
 
-	Holdback       string // "", HOLDBACK, RELEASED
-	HoldbackReason string
+	Holdback       string // "", HOLDBACK, RELEASED (holdbackStatus)
+	HoldbackClass  string // holdbackReason: RETURN_DELIVERYFEE, EXTRAFEEE, … (the holdbackClassType it was held with)
+	HoldbackReason string // holdbackDetailedReason
+	HoldbackFee    int64  // etcFeeDemandAmount (extraReturnFeeAmount)
+	HoldbackSet    int64  // holdbackConfigDate
+	HoldbackFreed  int64  // holdbackReleaseDate
 
 	RedeliveryStatus   string
 	RedeliveryCompany  string
@@ -88,18 +92,19 @@ func (c *claim) final() bool {
 
 // state is a product order's state after an event.
 type state struct {
-	Status   string
-	PlaceOK  bool
-	Placed   int64
-	DueDate  int64
-	Delayed  string // delayedDispatchReason
-	Carrier  string
-	Tracking string
-	Sent     int64
-	Arrived  int64
-	Decided  int64
-	Claim    *claim
-	Done     []claim
+	Status      string
+	PlaceOK     bool
+	Placed      int64
+	DueDate     int64
+	Delayed     string // delayedDispatchReason
+	DelayDetail string // delayedDispatchDetailedReason
+	Carrier     string
+	Tracking    string
+	Sent        int64
+	Arrived     int64
+	Decided     int64
+	Claim       *claim
+	Done        []claim
 }
 
 // clone returns a deep copy.
@@ -292,10 +297,14 @@ func (p *planner) claimStep() bool {
 		})
 	case c.Status == "COLLECT_DONE" && c.Holdback == "" && p.chance(20):
 		p.emit("", p.between(1*hour, 12*hour), func(s *state) {
-			s.Claim.Holdback, s.Claim.HoldbackReason = "HOLDBACK", "반품 배송비 청구"
+			s.Claim.Holdback, s.Claim.HoldbackSet = "HOLDBACK", p.at
+			s.Claim.HoldbackClass, s.Claim.HoldbackReason = "RETURN_DELIVERYFEE", "반품 배송비 청구"
+			if s.Claim.Type == claimExchange {
+				s.Claim.HoldbackClass, s.Claim.HoldbackReason = "EXCHANGE_DELIVERYFEE", "교환 배송비 청구"
+			}
 		})
 	case c.Status == "COLLECT_DONE" && c.Holdback == "HOLDBACK":
-		p.emit(chHoldbackRelease, p.between(6*hour, 24*hour), func(s *state) { s.Claim.Holdback = "RELEASED" })
+		p.emit(chHoldbackRelease, p.between(6*hour, 24*hour), func(s *state) { s.Claim.Holdback, s.Claim.HoldbackFreed = "RELEASED", p.at })
 	case c.Status == "COLLECT_DONE" && c.Type == claimReturn:
 		if p.chance(10) {
 			p.emit(chClaimRejected, p.between(2*hour, 24*hour), func(s *state) {

@@ -181,6 +181,14 @@ func dispatchOp(st *state, b map[string]any, now int64) (string, string, string)
 	return chDispatched, "", ""
 }
 
+// DelayReasons are Naver's delayedDispatchReason codes: 상품 준비 중, 고객 요청, 주문 제작, 예약
+// 발송, 해외 배송, 기타.
+var DelayReasons = []string{"PRODUCT_PREPARE", "CUSTOMER_REQUEST", "CUSTOM_BUILD", "RESERVED_DISPATCH", "OVERSEA_DELIVERY", "ETC"}
+
+// ReturnHoldbackClasses are Naver's holdbackClassType codes for a return: 반품 배송비 청구, 추가
+// 비용 청구, 반품 배송비 + 추가 비용 청구, 반품 상품 미입고, 기타 사유.
+var ReturnHoldbackClasses = []string{"RETURN_DELIVERYFEE", "EXTRAFEEE", "RETURN_DELIVERYFEE_AND_EXTRAFEEE", "RETURN_PRODUCT_NOT_DELIVERED", "ETC"}
+
 // delay serves POST .../{id}/delay {dispatchDueDate, delayedDispatchReason,
 // dispatchDelayedDetailedReason}: 발송지연 안내. It is not a change type.
 func (s *Server) delay(r *http.Request) (int, any) {
@@ -199,6 +207,9 @@ func (s *Server) delay(r *http.Request) (int, any) {
 	if req.Reason == "" {
 		return badInput("delayedDispatchReason", "NotEmpty", "발송 지연 사유는 필수입니다.")
 	}
+	if !slices.Contains(DelayReasons, req.Reason) {
+		return badInput("delayedDispatchReason", "Enum", fmt.Sprintf("발송 지연 사유 코드가 올바르지 않습니다: %q", req.Reason))
+	}
 	return s.one(r.PathValue("id"), func(st *state, _ map[string]any, now int64) (string, string, string) {
 		switch {
 		case st.Status != stPayed || st.Claim != nil:
@@ -206,7 +217,7 @@ func (s *Server) delay(r *http.Request) (int, any) {
 		case due.UnixMilli() <= now:
 			return "", "4000", "발송 기한은 지금 이후여야 합니다."
 		}
-		st.DueDate, st.Delayed = due.UnixMilli(), req.Reason
+		st.DueDate, st.Delayed, st.DelayDetail = due.UnixMilli(), req.Reason, req.Detail
 		return "", "", ""
 	}, nil)
 }
@@ -279,7 +290,10 @@ func returnReject(st *state, b map[string]any, now int64) (string, string, strin
 	return chClaimRejected, "", ""
 }
 
-func returnHoldback(st *state, b map[string]any, _ int64) (string, string, string) {
+// returnHoldback holds a return back: {holdbackClassType, holdbackReturnDetailReason,
+// extraReturnFeeAmount}. The details show it as holdbackStatus HOLDBACK, holdbackReason (the
+// class), holdbackDetailedReason and etcFeeDemandAmount. Not a change type.
+func returnHoldback(st *state, b map[string]any, now int64) (string, string, string) {
 	if _, code, msg := openClaim(st, claimReturn, "RETURN_REQUEST", "COLLECTING", "COLLECT_DONE"); code != "" {
 		return "", code, msg
 	}
@@ -287,21 +301,31 @@ func returnHoldback(st *state, b map[string]any, _ int64) (string, string, strin
 		return refuse("이미 보류 중인 반품입니다.")
 	}
 	reason, _ := b["holdbackReturnDetailReason"].(string)
-	if c, _ := b["holdbackClassType"].(string); c == "" {
+	class, _ := b["holdbackClassType"].(string)
+	fee, feeOK := b["extraReturnFeeAmount"].(float64)
+	switch {
+	case class == "":
 		return "", "4000", "holdbackClassType은 필수입니다."
+	case !slices.Contains(ReturnHoldbackClasses, class):
+		return "", "4000", fmt.Sprintf("holdbackClassType이 올바르지 않습니다: %q", class)
+	case b["extraReturnFeeAmount"] != nil && (!feeOK || fee < 0 || fee != float64(int64(fee))):
+		return "", "4000", "extraReturnFeeAmount는 0 이상의 정수여야 합니다."
 	}
-	st.Claim.Holdback, st.Claim.HoldbackReason = "HOLDBACK", reason
+	c := st.Claim
+	c.Holdback, c.HoldbackClass, c.HoldbackReason, c.HoldbackFee, c.HoldbackSet, c.HoldbackFreed = "HOLDBACK", class, reason, int64(fee), now, 0
 	return "", "", ""
 }
 
-func returnRelease(st *state, _ map[string]any, _ int64) (string, string, string) {
+// returnRelease releases a return's hold: holdbackStatus RELEASED, reported as
+// CLAIM_HOLDBACK_RELEASED.
+func returnRelease(st *state, _ map[string]any, now int64) (string, string, string) {
 	if _, code, msg := openClaim(st, claimReturn); code != "" {
 		return "", code, msg
 	}
 	if st.Claim.Holdback != "HOLDBACK" {
 		return refuse("보류 중인 반품이 아닙니다.")
 	}
-	st.Claim.Holdback = "RELEASED"
+	st.Claim.Holdback, st.Claim.HoldbackFreed = "RELEASED", now
 	return chHoldbackRelease, "", ""
 }
 
