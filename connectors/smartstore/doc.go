@@ -59,8 +59,10 @@
 //
 // PreviewResponse maps a saved last-changed-statuses or product-orders answer (PreviewResources).
 //
+// Rate: every call goes through the app's shared budget (connectors.Budget), which reads
+// Naver's GNCP-GW-RateLimit-* headers and paces at the bucket's refill before it runs dry.
+//
 // Not built: the conditional list (GET .../product-orders), seller-initiated cancel and
-// return requests, exchange holdbacks (mallsync has no action for them), partial-quantity claims (a
-// claim's line takes the product order's quantity), the GNCP-GW-RateLimit-* headers in the
-// budget (it reads Cafe24's headers; Naver's 429s pause it all the same), the products stream.
+// return requests, exchange holdbacks (mallsync has no action for them), partial-quantity
+// claims (a claim's line takes the product order's quantity), the products stream.
 package smartstore
