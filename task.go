@@ -98,6 +98,8 @@ type Task struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	ClosedAt   *time.Time
+	// ClosedBy is who completed the task (empty while open and for a canceled task).
+	ClosedBy string
 	// Result is what completed the task (an InspectionResult, a ReshipmentResult, ...).
 	Result json.RawMessage
 	Memos  []Memo
@@ -188,8 +190,11 @@ type Notification struct {
 	PlatformOrderID string
 	ClaimID         string
 	Kind            string // sla_pickup, sla_inspection, sla_refund, reshipped, ...
-	Body            string
-	QueuedAt        time.Time
+	// Body is the message's text. It never holds buyer personal data (name, phone, address,
+	// email): a sender finds the buyer's contact from the order when it sends, so the body
+	// may be logged.
+	Body     string
+	QueuedAt time.Time
 }
 
 // NotificationQueue queues buyer notifications.

@@ -258,12 +258,24 @@ func TestMigrationsAreReversible(t *testing.T) {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
 	// Each step down removes the newest migration's tables, and only those.
-	for _, step := range []struct{ gone, kept string }{{"sim_data_sets", "oauth_states"}, {"oauth_states", "claims"}, {"claims", "order_lines"}, {"order_lines", ""}} {
+	steps := []struct {
+		gone []string
+		kept string
+	}{
+		{[]string{"tasks", "task_memos", "notifications"}, "sim_data_sets"},
+		{[]string{"sim_data_sets"}, "oauth_states"},
+		{[]string{"oauth_states"}, "claims"},
+		{[]string{"claims"}, "order_lines"},
+		{[]string{"order_lines"}, ""},
+	}
+	for _, step := range steps {
 		if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 			t.Fatal(err)
 		}
-		if exists(step.gone) {
-			t.Fatalf("%s survived migrating down", step.gone)
+		for _, gone := range step.gone {
+			if exists(gone) {
+				t.Fatalf("%s survived migrating down", gone)
+			}
 		}
 		if step.kept != "" && !exists(step.kept) {
 			t.Fatalf("%s went with the newer migration", step.kept)
@@ -272,7 +284,7 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
 	}
-	if !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
+	if !exists("tasks") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
 		t.Fatal("migrating up again did not restore the tables")
 	}
 }

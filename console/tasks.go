@@ -1,0 +1,326 @@
+package console
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mallsync/mallsync"
+)
+
+// TaskDeps is what the task API needs.
+type TaskDeps struct {
+	// Tasks reads and changes tasks (required).
+	Tasks mallsync.TaskStore
+	// Returns completes the tasks a workflow waits for, through the workflow. Nil makes such
+	// completions answer 503.
+	Returns mallsync.ReturnActions
+	// Auth maps bearer tokens to users (required).
+	Auth Authenticator
+	// Logger gets internal errors and one line per action taken; nil means slog.Default.
+	Logger *slog.Logger
+	// NowFunc is the clock for ageing and overdue; nil means time.Now.
+	NowFunc func() time.Time
+}
+
+type taskAPI struct {
+	tasks   mallsync.TaskStore
+	returns mallsync.ReturnActions
+	auth    Authenticator
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+// NewTaskAPI returns the JSON API over tasks:
+//
+//	GET  /api/tasks?kind=&status=&assignee=&priority=&mall=&claim=&limit=   agent, logistics, admin
+//	GET  /api/tasks/{id}                                                   agent, logistics, admin
+//	POST /api/tasks/{id}/claim                                             logistics, admin (agents: photo_review)
+//	POST /api/tasks/{id}/complete    the result JSON                       logistics, admin (agents: photo_review)
+//	POST /api/tasks/{id}/memos       {"body": "..."}                       logistics, admin (agents: photo_review)
+//	POST /api/tasks/{id}/reassign    {"assignee": "..."}                   logistics, admin
+//	POST /api/tasks/{id}/priority    {"priority": "low|normal|high|urgent"} logistics, admin
+//
+// It panics when deps lacks Tasks or Auth.
+func NewTaskAPI(deps TaskDeps) http.Handler {
+	if deps.Tasks == nil || deps.Auth == nil {
+		panic("console.NewTaskAPI: Tasks and Auth are required")
+	}
+	a := &taskAPI{tasks: deps.Tasks, returns: deps.Returns, auth: deps.Auth, logger: deps.Logger, now: deps.NowFunc}
+	if a.logger == nil {
+		a.logger = slog.Default()
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	mux := http.NewServeMux()
+	routes := []struct {
+		method, path string
+		h            http.HandlerFunc
+	}{
+		{"GET", "/api/tasks", a.list},
+		{"GET", "/api/tasks/{id}", a.get},
+		{"POST", "/api/tasks/{id}/claim", a.claim},
+		{"POST", "/api/tasks/{id}/complete", a.complete},
+		{"POST", "/api/tasks/{id}/memos", a.addMemo},
+		{"POST", "/api/tasks/{id}/reassign", a.reassign},
+		{"POST", "/api/tasks/{id}/priority", a.setPriority},
+	}
+	for _, rt := range routes {
+		mux.HandleFunc(rt.method+" "+rt.path, rt.h)
+		allow := rt.method
+		if allow == "GET" {
+			allow = "GET, HEAD"
+		}
+		mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Allow", allow)
+			writeErrorCode(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here: use "+rt.method)
+		})
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeErrorCode(w, http.StatusNotFound, "not_found", "no such API route")
+	})
+	return a.authenticate(mux)
+}
+
+// taskID reads the {id} of the path.
+func taskID(r *http.Request) (int64, error) {
+	raw := r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, mallsync.Errorf(mallsync.EINVALID, "task id %q: expected a positive whole number", clip(raw))
+	}
+	return id, nil
+}
+
+// clip shortens a value quoted back in an error message.
+func clip(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}
+
+// forbidden is the refusal for a role that may not take action.
+func forbidden(u User, action taskAction, kind mallsync.TaskKind) error {
+	if kind != "" {
+		return mallsync.Errorf(mallsync.EFORBIDDEN, "role %s may not %s %s tasks", u.Role, action, kind)
+	}
+	return mallsync.Errorf(mallsync.EFORBIDDEN, "role %s may not %s tasks", u.Role, action)
+}
+
+// begin starts an action on the task of the path: it checks the id and the user's role and
+// loads the task. On failure it has written the error and returns false.
+func (a *taskAPI) begin(w http.ResponseWriter, r *http.Request, action taskAction) (mallsync.Task, User, bool) {
+	u, _ := UserFrom(r.Context())
+	if !mayEver(u.Role, action) {
+		writeError(w, r, a.logger, forbidden(u, action, ""))
+		return mallsync.Task{}, u, false
+	}
+	id, err := taskID(r)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return mallsync.Task{}, u, false
+	}
+	t, err := a.tasks.Task(r.Context(), id)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return mallsync.Task{}, u, false
+	}
+	if !may(u.Role, action, t.Kind) {
+		writeError(w, r, a.logger, forbidden(u, action, t.Kind))
+		return mallsync.Task{}, u, false
+	}
+	return t, u, true
+}
+
+// respond re-reads task id and writes it with status.
+func (a *taskAPI) respond(w http.ResponseWriter, r *http.Request, status int, id int64) {
+	t, err := a.tasks.Task(r.Context(), id)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	writeJSON(w, status, map[string]any{"task": toDetailJSON(t, a.now())})
+}
+
+// acted logs an action a person took.
+func (a *taskAPI) acted(r *http.Request, u User, action taskAction, t mallsync.Task, attrs ...any) {
+	a.logger.InfoContext(r.Context(), "task action", append([]any{"action", string(action), "task", t.ID,
+		"kind", string(t.Kind), "user", u.Name, "role", string(u.Role)}, attrs...)...)
+}
+
+func (a *taskAPI) list(w http.ResponseWriter, r *http.Request) {
+	u, _ := UserFrom(r.Context())
+	if !mayEver(u.Role, actRead) {
+		writeError(w, r, a.logger, forbidden(u, actRead, ""))
+		return
+	}
+	f, err := parseTaskFilter(r.URL.Query())
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	tasks, err := a.tasks.Tasks(r.Context(), f)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	now := a.now()
+	out := make([]taskJSON, len(tasks))
+	for i, t := range tasks {
+		out[i] = toJSON(t, now)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"tasks": out, "count": len(out)})
+}
+
+func (a *taskAPI) get(w http.ResponseWriter, r *http.Request) {
+	t, _, ok := a.begin(w, r, actRead)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"task": toDetailJSON(t, a.now())})
+}
+
+func (a *taskAPI) claim(w http.ResponseWriter, r *http.Request) {
+	t, u, ok := a.begin(w, r, actClaim)
+	if !ok {
+		return
+	}
+	var none struct{}
+	if err := decodeBody(r, &none, true); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if _, err := a.tasks.ClaimTask(r.Context(), t.ID, u.Name); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	a.acted(r, u, actClaim, t)
+	a.respond(w, r, http.StatusOK, t.ID)
+}
+
+// complete completes the task with the result in the body. A task a workflow waits for is
+// completed through the workflow (which may refuse, 409 or 422 with its reason, and closes the
+// task itself: 202 while it has not yet); any other task in the store.
+func (a *taskAPI) complete(w http.ResponseWriter, r *http.Request) {
+	t, u, ok := a.begin(w, r, actComplete)
+	if !ok {
+		return
+	}
+	result, err := decodeResult(r, t.Kind)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if closed(t.Status) {
+		writeError(w, r, a.logger, mallsync.Errorf(mallsync.ECONFLICT, "task %d is already %s", t.ID, t.Status))
+		return
+	}
+	if t.WorkflowID == "" {
+		if _, err := a.tasks.CompleteTask(r.Context(), t.ID, result, u.Name); err != nil {
+			writeError(w, r, a.logger, err)
+			return
+		}
+		a.acted(r, u, actComplete, t, "via", "store")
+		a.respond(w, r, http.StatusOK, t.ID)
+		return
+	}
+	if a.returns == nil {
+		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EUNAVAILABLE, "task %d belongs to a workflow, and workflows cannot be reached from here", t.ID))
+		return
+	}
+	if err := a.returns.CompleteTask(r.Context(), t.WorkflowID, t.ID, result, u.Name); err != nil {
+		writeRefusal(w, r, a.logger, err)
+		return
+	}
+	a.acted(r, u, actComplete, t, "via", "workflow")
+	after, err := a.tasks.Task(r.Context(), t.ID)
+	if err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	status := http.StatusOK
+	if !closed(after.Status) {
+		status = http.StatusAccepted // the workflow took the result and closes the task shortly
+	}
+	writeJSON(w, status, map[string]any{"task": toDetailJSON(after, a.now())})
+}
+
+func (a *taskAPI) addMemo(w http.ResponseWriter, r *http.Request) {
+	t, u, ok := a.begin(w, r, actMemo)
+	if !ok {
+		return
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decodeBody(r, &in, false); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if err := checkText("body", in.Body, true, maxMemoRunes); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if err := a.tasks.AddMemo(r.Context(), t.ID, mallsync.Memo{Author: u.Name, Body: strings.TrimSpace(in.Body)}); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	a.acted(r, u, actMemo, t)
+	a.respond(w, r, http.StatusCreated, t.ID)
+}
+
+func (a *taskAPI) reassign(w http.ResponseWriter, r *http.Request) {
+	t, u, ok := a.begin(w, r, actReassign)
+	if !ok {
+		return
+	}
+	var in struct {
+		Assignee *string `json:"assignee"`
+	}
+	if err := decodeBody(r, &in, false); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if in.Assignee == nil {
+		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EINVALID, `assignee is required ("" to unassign)`))
+		return
+	}
+	if err := checkText("assignee", *in.Assignee, false, maxAssigneeRunes); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if _, err := a.tasks.ReassignTask(r.Context(), t.ID, strings.TrimSpace(*in.Assignee), u.Name); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	a.acted(r, u, actReassign, t, "assignee", strings.TrimSpace(*in.Assignee))
+	a.respond(w, r, http.StatusOK, t.ID)
+}
+
+func (a *taskAPI) setPriority(w http.ResponseWriter, r *http.Request) {
+	t, u, ok := a.begin(w, r, actPriority)
+	if !ok {
+		return
+	}
+	var in struct {
+		Priority mallsync.Priority `json:"priority"`
+	}
+	if err := decodeBody(r, &in, false); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	if !in.Priority.Valid() {
+		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EINVALID, "priority %q: expected low, normal, high or urgent", clip(string(in.Priority))))
+		return
+	}
+	if err := a.tasks.SetPriority(r.Context(), t.ID, in.Priority); err != nil {
+		writeError(w, r, a.logger, err)
+		return
+	}
+	a.acted(r, u, actPriority, t, "priority", string(in.Priority))
+	a.respond(w, r, http.StatusOK, t.ID)
+}
