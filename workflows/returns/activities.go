@@ -282,4 +282,3 @@ func (a *Activities) WriteReturnBack(ctx context.Context, in WriteInput) ([]mall
 	}
 	return res, nil
 }
-

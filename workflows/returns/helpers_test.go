@@ -155,7 +155,6 @@ func (s *scenario) refused(label, code, reason string) {
 
 func contains(s, sub string) bool { return strings.Contains(s, sub) }
 
-
 var (
 	restock    = mallsync.InspectionResult{Disposition: mallsync.DispositionRestock, Grade: "A"}
 	defective  = mallsync.InspectionResult{Defect: true, Disposition: mallsync.DispositionQuarantine, Grade: "C"}

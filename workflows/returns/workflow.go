@@ -414,7 +414,9 @@ func (f *flow) newTask(kind mallsync.TaskKind, suffix, title string, lines []Lin
 }
 
 // taskKey is return/<mall>/<claim>/<suffix>: tasks and notifications are idempotent by it.
-func (f *flow) taskKey(suffix string) string { return WorkflowID(f.in.Mall, f.in.ClaimID) + "/" + suffix }
+func (f *flow) taskKey(suffix string) string {
+	return WorkflowID(f.in.Mall, f.in.ClaimID) + "/" + suffix
+}
 
 func (f *flow) claimWrite(action mallsync.WriteAction) mallsync.WriteBack {
 	return mallsync.WriteBack{Action: action, OrderID: f.st.OrderID, ClaimID: f.in.ClaimID, ClaimKind: f.st.Kind,
