@@ -96,7 +96,7 @@ func (f *flow) decide(d Decision, by, reason string) {
 	f.setStage(StageDecided)
 }
 
-// open reports why the flow takes no action now, or "" when it does.
+// refuseAction says why the flow takes no action from people now (nil when it does).
 func (f *flow) refuseAction() error {
 	switch {
 	case !f.loaded:
@@ -110,6 +110,7 @@ func (f *flow) refuseAction() error {
 }
 
 func (f *flow) validateCompleteTask(in CompleteTask) error {
+	// A withdrawn flow that is still running waits for its reshipment task: that one may complete.
 	if err := f.refuseAction(); err != nil && !(f.withdrawBy != "" && !f.st.closed()) {
 		return err
 	}
