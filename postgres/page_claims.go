@@ -10,8 +10,12 @@ import (
 )
 
 // upsertClaimsSQL upserts claims from arrays, never overwriting a newer claim, and appends
-// their status events (unapplied ones for changes older than what is stored). It returns the
-// platform ids of the claims written, so that their lines can be replaced.
+// their status events (unapplied ones for changes older than what is stored). For each return
+// or exchange that is new or whose status or platform status changed it writes an outbox row
+// (kind claim_event, key <claim>/<platform status>/<changed_at>, payload a mallsync.ClaimEvent
+// whose EventID is the key), in the same statement and so the same transaction: the
+// dispatcher delivers it to the claim's ReturnFlow. It returns the platform ids of the claims
+// written, so that their lines can be replaced.
 const upsertClaimsSQL = `
 	WITH incoming AS (
 		SELECT t.cid, t.oid, t.kind, t.status, t.pstatus, t.rtype, t.reason, t.fault, t.carrier, t.tracking,
@@ -37,13 +41,28 @@ const upsertClaimsSQL = `
 			requested_at = EXCLUDED.requested_at, changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw,
 			seen_at = now()
 		WHERE claims.changed_at <= EXCLUDED.changed_at
-		RETURNING id, platform_claim_id, status, platform_status, changed_at
+		RETURNING id, platform_claim_id, platform_order_id, kind, status, platform_status, changed_at
+	),
+	changed AS (
+		SELECT u.*, u.platform_claim_id || '/' || u.platform_status || '/' ||
+			to_char(u.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS event_id
+		FROM up u LEFT JOIN old o ON o.id = u.id
+		WHERE o.id IS NULL OR o.platform_status <> u.platform_status OR o.status <> u.status
+	),
+	ob AS (
+		INSERT INTO outbox (mall_id, kind, key, payload)
+		SELECT $1, 'claim_event', c.event_id, jsonb_build_object('event_id', c.event_id, 'mall', m.key,
+			'claim_id', c.platform_claim_id, 'order_id', c.platform_order_id, 'kind', c.kind, 'status', c.status,
+			'platform_status', c.platform_status,
+			'changed_at', to_char(c.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+		FROM changed c JOIN malls m ON m.id = $1
+		WHERE c.kind IN ('return', 'exchange')
+		ON CONFLICT DO NOTHING
 	),
 	ev AS (
 		INSERT INTO claim_status_events (claim_id, from_status, to_status, platform_code, changed_at, applied)
-		SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
-		FROM up u LEFT JOIN old o ON o.id = u.id
-		WHERE o.id IS NULL OR o.platform_status <> u.platform_status OR o.status <> u.status
+		SELECT c.id, o.status, c.status, c.platform_status, c.changed_at, true
+		FROM changed c LEFT JOIN old o ON o.id = c.id
 		UNION ALL
 		SELECT o.id, o.status, i.status, i.pstatus, i.changed, false
 		FROM incoming i JOIN old o ON o.platform_claim_id = i.cid

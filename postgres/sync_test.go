@@ -257,6 +257,13 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	// 00007 adds the outbox's key index; the step down drops it and nothing else.
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'outbox_key'`); n != 0 || !exists("outbox") {
+		t.Fatalf("after migrating 00007 down: outbox_key indexes = %d, outbox kept = %v", n, exists("outbox"))
+	}
 	// Each step down removes the newest migration's tables, and only those.
 	steps := []struct {
 		gone []string
