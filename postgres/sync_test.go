@@ -258,7 +258,7 @@ func TestMigrationsAreReversible(t *testing.T) {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
 	// Each step down removes the newest migration's tables, and only those.
-	for _, step := range []struct{ gone, kept string }{{"sim_data_sets", "oauth_states"}, {"oauth_states", "claims"}, {"claims", "order_lines"}, {"order_lines", ""}} {
+	for _, step := range []struct{ gone, kept string }{{"inventory_movements", "sim_data_sets"}, {"sim_data_sets", "oauth_states"}, {"oauth_states", "claims"}, {"claims", "order_lines"}, {"order_lines", ""}} {
 		if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 			t.Fatal(err)
 		}
@@ -268,11 +268,14 @@ func TestMigrationsAreReversible(t *testing.T) {
 		if step.kept != "" && !exists(step.kept) {
 			t.Fatalf("%s went with the newer migration", step.kept)
 		}
+		if n := count(t, b, `SELECT count(*) FROM pg_proc WHERE proname = 'inventory_movements_append_only' AND pronamespace = current_schema()::regnamespace`); n != 0 {
+			t.Fatalf("the ledger's trigger function survived migrating down")
+		}
 	}
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
 	}
-	if !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
+	if !exists("inventory_movements") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
 		t.Fatal("migrating up again did not restore the tables")
 	}
 }
