@@ -28,13 +28,16 @@ func NewLedgerStore(db *sqlx.DB, malls *MallStore) *LedgerStore {
 // expression LID (its reserve's bucket and reserved quantity), for a LEFT JOIN LATERAL: one
 // primary-key probe for the reserve, one for its release or issue, one for its reversal.
 const openReservationSQL = `
-		SELECT m.sku, m.ownership, m.supplier, m.reserved FROM inventory_movements m
-		WHERE m.mall_id = $1 AND m.key = 'line/' || LID || '/reserve'
-			AND NOT EXISTS (SELECT 1 FROM inventory_movements x WHERE x.mall_id = $1
-				AND x.key IN ('line/' || LID || '/release', 'line/' || LID || '/issue'))
-			AND NOT EXISTS (SELECT 1 FROM inventory_movements x WHERE x.mall_id = $1 AND x.reverses = m.key)`
+		SELECT res.sku, res.ownership, res.supplier, res.reserved FROM inventory_movements res
+		WHERE res.mall_id = $1 AND res.key = 'line/' || LID || '/reserve'
+			AND NOT EXISTS (SELECT 1 FROM inventory_movements ended WHERE ended.mall_id = $1
+				AND ended.key IN ('line/' || LID || '/release', 'line/' || LID || '/issue'))
+			AND NOT EXISTS (SELECT 1 FROM inventory_movements rev WHERE rev.mall_id = $1 AND rev.reverses = res.key)`
 
 func openReservation(lid string) string { return strings.ReplaceAll(openReservationSQL, "LID", lid) }
+
+// openReservationOfLine is openReservationSQL for the line upsert's moved lines (m.lid).
+var openReservationOfLine = openReservation("m.lid")
 
 // recordMovementsSQL appends movements from arrays; an issue for a line ends the line's open
 // reservation.

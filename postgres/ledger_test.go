@@ -180,6 +180,11 @@ func TestReverseMovementsTwiceAppendsOnce(t *testing.T) {
 	if rev.Reverses != "return/C1/receipt/L1" || rev.Quantity != -2 || rev.Reason != "return withdrawn" || !rev.At.Equal(later) {
 		t.Fatalf("reversal = %+v", rev)
 	}
+	// A movement a caller reversed under its own key is not reversed again.
+	record(t, l, b.mall, 1, mv("undo/C10", mallsync.MoveReceipt, -3, func(m *mallsync.Movement) { m.Reverses = "return/C10/receipt/L3" }))
+	if n, err := l.ReverseMovements(ctx, b.mall, "return/C10/", "withdrawn", later); err != nil || n != 0 {
+		t.Fatalf("reversing a reversed movement = %d, %v; want 0", n, err)
+	}
 	// A second reversal of a reversed movement, under another key, is refused.
 	_, err := l.RecordMovements(ctx, b.mall, []mallsync.Movement{mv("undo/again", mallsync.MoveReceipt, -2, func(m *mallsync.Movement) { m.Reverses = "return/C1/receipt/L1" })})
 	if mallsync.ErrorCode(err) != mallsync.ECONFLICT {
