@@ -229,10 +229,11 @@ const upsertOrdersSQL = `
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, raw_hash = EXCLUDED.raw_hash, updated_at = now()
 		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`
 
-// upsertLinesSQL upserts a page of lines from arrays and appends their status events: applied
-// ones for lines inserted or changed, unapplied ones for changes older than what is stored. It
-// returns the number of events written and of stale lines.
-const upsertLinesSQL = `
+// upsertLinesSQL upserts a page of lines from arrays and appends their status events (applied
+// ones for lines inserted or changed, unapplied ones for changes older than what is stored) and
+// the ledger movements of their new statuses. It returns the number of events written and of
+// stale lines.
+var upsertLinesSQL = `
 		WITH incoming AS (
 			SELECT t.oid, t.lid, t.pno, t.pcode, t.vcode, t.sku, t.pname, t.opt, t.brand, t.scode, t.sname,
 				t.qty::int AS qty, t.price, t.pay, t.status, t.pstatus, t.own, t.ccode, t.ckind, t.cstatus,
@@ -283,7 +284,9 @@ const upsertLinesSQL = `
 					EXCLUDED.payment_amount, EXCLUDED.claim_code, EXCLUDED.claim_status, EXCLUDED.tracking_no,
 					EXCLUDED.ownership, EXCLUDED.changed_at, EXCLUDED.product_name, EXCLUDED.option_value,
 					EXCLUDED.shipped_at, EXCLUDED.delivered_at)
-			RETURNING id, status, platform_status, changed_at, xmax = 0 AS inserted
+			RETURNING id, status, platform_status, changed_at, xmax = 0 AS inserted, platform_order_id,
+				platform_line_id, quantity, ownership, supplier_code,
+				COALESCE(NULLIF(sku, ''), NULLIF(variant_code, ''), product_code) AS stock_sku
 		),
 		stale AS (
 			-- older than what is stored, and saying something else: recorded, not applied
@@ -300,6 +303,46 @@ const upsertLinesSQL = `
 			SELECT id, from_status, status, pstatus, changed, false FROM stale
 			ON CONFLICT (line_id, changed_at, platform_code) DO NOTHING
 			RETURNING applied
+		),
+		moved AS MATERIALIZED (
+			-- lines the page saw first or moved to another status, with the movement it calls for
+			SELECT u.platform_order_id AS oid, u.platform_line_id AS lid, u.quantity AS qty, u.status,
+				u.ownership AS own, u.supplier_code AS supplier, u.stock_sku AS sku, u.changed_at, u.inserted, k.kind
+			FROM up u LEFT JOIN old o ON NOT u.inserted AND o.id = u.id
+			CROSS JOIN LATERAL (SELECT CASE
+				WHEN u.status IN ('paid', 'preparing') THEN 'reserve'
+				WHEN u.status = 'canceled' THEN 'release'
+				WHEN u.status IN ('shipped', 'delivered', 'confirmed', 'returned', 'exchanged')
+					AND (u.inserted OR o.status IN ('pending_payment', 'paid', 'preparing')) THEN 'issue'
+				END AS kind) k
+			WHERE (u.inserted OR o.status <> u.status) AND k.kind IS NOT NULL
+		),
+		mv AS (
+			-- ledger movements (see the package doc)
+			INSERT INTO inventory_movements (mall_id, key, kind, sku, location, ownership, supplier, quantity,
+				reserved, platform_order_id, platform_line_id, reason, at)
+			-- our stock reserved, or issued with no reservation to end (a line first seen dispatched):
+			-- no lookup, which is the whole of a backfill
+			SELECT $1, 'line/' || lid || '/' || kind, kind, sku, 'warehouse', own, supplier,
+				CASE kind WHEN 'reserve' THEN qty ELSE -qty END, CASE kind WHEN 'reserve' THEN qty ELSE 0 END,
+				oid, lid, 'line ' || status, changed_at
+			FROM moved
+			WHERE (kind = 'reserve' OR kind = 'issue' AND inserted) AND own <> 'consignment' AND sku <> '' AND qty > 0
+			UNION ALL
+			-- a known line canceled or dispatched: its open reservation decides. Release and issue move
+			-- the reserve's bucket; a consignment line's dispatch only releases what was reserved while
+			-- the line was ours
+			SELECT $1, 'line/' || m.lid || '/' || k.kind, k.kind, COALESCE(r.sku, m.sku), 'warehouse',
+				COALESCE(r.ownership, m.own), COALESCE(r.supplier, m.supplier),
+				CASE k.kind WHEN 'release' THEN -r.reserved ELSE -m.qty END, -COALESCE(r.reserved, 0),
+				m.oid, m.lid, 'line ' || m.status, m.changed_at
+			FROM moved m
+			LEFT JOIN LATERAL (` + openReservationOfLine + `) r ON true
+			CROSS JOIN LATERAL (SELECT CASE WHEN m.kind = 'issue' AND m.own = 'consignment' THEN 'release'
+				ELSE m.kind END AS kind) k
+			WHERE NOT m.inserted AND m.kind IN ('release', 'issue')
+				AND (r.reserved IS NOT NULL OR m.kind = 'issue' AND m.own <> 'consignment' AND m.sku <> '' AND m.qty > 0)
+			ON CONFLICT (mall_id, key) DO NOTHING
 		)
 		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`
 

@@ -111,7 +111,7 @@ func (s *SyncStore) SimDataSet(ctx context.Context, mall mallsync.MallKey) (stri
 }
 
 // ResetMall deletes everything synced for mall (lines, their history, orders, cursors,
-// quarantine, outbox), keeping the mall itself, and records dataSet as the simulator data set
+// quarantine, outbox, inventory movements), keeping the mall itself, and records dataSet as the simulator data set
 // its rows will come from, in one transaction. `mallsync dev` uses it when the simulator's
 // data set changed.
 func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSet string) error {
@@ -124,6 +124,10 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSe
 		return fmt.Errorf("resetting %s: %w", mall, interpret(err))
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	// The ledger is append-only; its trigger lets this one transaction clear the mall's part.
+	if _, err := tx.ExecContext(ctx, `SELECT set_config('mallsync.reset_mall', 'on', true)`); err != nil {
+		return fmt.Errorf("resetting %s: %w", mall, interpret(err))
+	}
 	for _, q := range []string{
 		`DELETE FROM claim_status_events WHERE claim_id IN (SELECT id FROM claims WHERE mall_id = $1)`,
 		`DELETE FROM claim_lines WHERE mall_id = $1`,
@@ -141,6 +145,7 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSe
 		`DELETE FROM sync_cursors WHERE mall_id = $1`,
 		`DELETE FROM quarantine WHERE mall_id = $1`,
 		`DELETE FROM outbox WHERE mall_id = $1`,
+		`DELETE FROM inventory_movements WHERE mall_id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
 			return fmt.Errorf("resetting %s: %w", mall, interpret(err))

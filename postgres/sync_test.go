@@ -269,7 +269,8 @@ func TestMigrationsAreReversible(t *testing.T) {
 		gone []string
 		kept string
 	}{
-		{[]string{"tasks", "task_memos", "notifications"}, "sim_data_sets"},
+		{[]string{"tasks", "task_memos", "notifications"}, "inventory_movements"},
+		{[]string{"inventory_movements"}, "sim_data_sets"},
 		{[]string{"sim_data_sets"}, "oauth_states"},
 		{[]string{"oauth_states"}, "claims"},
 		{[]string{"claims"}, "order_lines"},
@@ -287,11 +288,14 @@ func TestMigrationsAreReversible(t *testing.T) {
 		if step.kept != "" && !exists(step.kept) {
 			t.Fatalf("%s went with the newer migration", step.kept)
 		}
+		if n := count(t, b, `SELECT count(*) FROM pg_proc WHERE proname = 'inventory_movements_append_only' AND pronamespace = current_schema()::regnamespace`); n != 0 && !exists("inventory_movements") {
+			t.Fatalf("the ledger's trigger function survived migrating its table down")
+		}
 	}
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
 	}
-	if !exists("tasks") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
+	if !exists("tasks") || !exists("inventory_movements") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
 		t.Fatal("migrating up again did not restore the tables")
 	}
 }
