@@ -183,11 +183,17 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 			tsrv.HostPort(), filepath.Join(cfg.dataDir, "secret.key"))
 	} else {
 		w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, newRegistry(st, logger, maxCalls, sim.Clock().Now), logger, sim.Clock().Now)})
+		reg := newRegistry(st, logger, maxCalls, sim.Clock().Now)
+		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, reg, logger, sim.Clock().Now),
+			Returns: newReturnActivities(st, reg, tc, logger, sim.Clock().Now)})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("starting worker: %w", err)
 		}
 		defer w.Stop()
+		deliverNotifications(ctx, st, logger, 10*time.Second)
+	}
+	if err := startDispatcher(ctx, tc); err != nil {
+		return err
 	}
 
 	linesBefore, err := st.sync.LineCount(ctx, mall.Key)
@@ -253,6 +259,13 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		}
 	}
 	printSideBySide(stdout, rep, sideReps)
+	waitForOutbox(ctx, st, time.Minute, say)
+	rr, err := buildReturnsReport(ctx, st, tc, keys)
+	if err != nil {
+		return err
+	}
+	rr.print(stdout)
+	rep.Returns = &rr
 	if cfg.json {
 		return json.NewEncoder(stdout).Encode(rep)
 	}

@@ -53,6 +53,8 @@ type devReport struct {
 	// Mismatches.
 	Coupang    *sideReport `json:"coupang,omitempty"`
 	SmartStore *sideReport `json:"smartstore,omitempty"`
+	// Returns is every demo mall's return flows, tasks and stock by ownership.
+	Returns *returnsReport `json:"returns,omitempty"`
 }
 
 func buildReport(ctx context.Context, st stores, sim *cafe24sim.Server, mall mallsync.Mall, linesBefore int, elapsed time.Duration) (devReport, error) {

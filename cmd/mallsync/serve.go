@@ -10,7 +10,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/cafe24"
+	"github.com/mallsync/mallsync/console"
+	"github.com/mallsync/mallsync/workflows/returns"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
@@ -39,12 +42,18 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 		return err
 	}
 	defer c.Close()
+	auth, err := console.ParseTokens(getenv("MALLSYNC_API_TOKENS"))
+	if err != nil {
+		return fmt.Errorf("MALLSYNC_API_TOKENS: %s", mallsync.ErrorMessage(err))
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
-	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s)\n", ln.Addr(), callbackPath)
-	return serveHTTP(ctx, ln, newServeMux(s, syncwf.Signaler{Client: c}, logger))
+	mux := newServeMux(s, syncwf.Signaler{Client: c}, logger)
+	mountTaskAPI(mux, s, auth, returns.Actions{Client: c}, logger)
+	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s; tasks API: /api/tasks)\n", ln.Addr(), callbackPath)
+	return serveHTTP(ctx, ln, mux)
 }
 
 // newServeMux routes mallsync's HTTP endpoints.
@@ -57,6 +66,12 @@ func newServeMux(s stores, signal cafe24.Signaler, logger *slog.Logger) *http.Se
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	return mux
+}
+
+// mountTaskAPI serves the tasks' JSON API under /api/: every route needs a bearer token that
+// auth knows, and completing a task a workflow waits for goes through actions.
+func mountTaskAPI(mux *http.ServeMux, s stores, auth console.Authenticator, actions mallsync.ReturnActions, logger *slog.Logger) {
+	mux.Handle("/api/", console.NewTaskAPI(console.TaskDeps{Tasks: s.tasks, Returns: actions, Auth: auth, Logger: logger}))
 }
 
 // serveHTTP serves h on ln until ctx is done, then shuts down gracefully.

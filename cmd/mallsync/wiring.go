@@ -27,10 +27,15 @@ import (
 
 // stores are the postgres stores a process uses.
 type stores struct {
-	malls  *postgres.MallStore
-	sync   *postgres.SyncStore
-	creds  *postgres.CredentialStore
-	states *postgres.OAuthStateStore
+	malls         *postgres.MallStore
+	sync          *postgres.SyncStore
+	creds         *postgres.CredentialStore
+	states        *postgres.OAuthStateStore
+	tasks         *postgres.TaskStore
+	notifications *postgres.NotificationStore
+	ledger        *postgres.LedgerStore
+	outbox        *postgres.Outbox
+	claims        *postgres.ClaimReader
 }
 
 // openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
@@ -59,7 +64,9 @@ func dialTemporal(ctx context.Context, addr, namespace string, logger *slog.Logg
 func newStores(db *sqlx.DB, box *secret.Box) stores {
 	malls := postgres.NewMallStore(db)
 	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box),
-		states: postgres.NewOAuthStateStore(db, malls)}
+		states: postgres.NewOAuthStateStore(db, malls), tasks: postgres.NewTaskStore(db, malls),
+		notifications: postgres.NewNotificationStore(db, malls), ledger: postgres.NewLedgerStore(db, malls),
+		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls)}
 }
 
 // newRegistry knows every platform connector built so far.

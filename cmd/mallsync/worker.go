@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"time"
 
 	"go.temporal.io/sdk/worker"
 
@@ -44,11 +45,16 @@ func runWorker(ctx context.Context, args []string, getenv env, stdout, stderr io
 	}
 	defer c.Close()
 	w := worker.New(c, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, newRegistry(s, logger, *maxCalls, nil), logger, nil)})
+	reg := newRegistry(s, logger, *maxCalls, nil)
+	workflows.Register(w, workflows.Deps{Sync: newSyncActivities(s, reg, logger, nil), Returns: newReturnActivities(s, reg, c, logger, nil)})
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("starting worker: %w", err)
 	}
 	defer w.Stop()
+	if err := startDispatcher(ctx, c); err != nil {
+		return err
+	}
+	deliverNotifications(ctx, s, logger, 30*time.Second)
 	fmt.Fprintf(stdout, "worker polling %q on %s (namespace %s)\n", workflows.TaskQueue, *temporalAddr, *namespace)
 	<-ctx.Done()
 	return nil
