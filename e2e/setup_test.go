@@ -2,12 +2,15 @@ package e2e
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
@@ -23,6 +26,7 @@ import (
 	"github.com/mallsync/mallsync/secret"
 	"github.com/mallsync/mallsync/temporaldev"
 	"github.com/mallsync/mallsync/workflows"
+	"github.com/mallsync/mallsync/workflows/returns"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
@@ -42,9 +46,26 @@ type bundle struct {
 	mall   mallsync.Mall
 	// clockJumps counts moves of the simulator's clock past an access token's life.
 	clockJumps int
+	// returns registers the returns family (ReturnFlow, the outbox dispatcher) on the
+	// workers, and the stores it needs.
+	returns bool
+	tasks   *postgres.TaskStore
+	ledger  *postgres.LedgerStore
 }
 
 func setup(t testing.TB, opts cafe24sim.Options) *bundle {
+	t.Helper()
+	return newBundle(t, opts, false)
+}
+
+// setupWithReturns is setup with the returns family running beside the sync: claim events
+// reach ReturnFlows through the outbox dispatcher.
+func setupWithReturns(t testing.TB, opts cafe24sim.Options) *bundle {
+	t.Helper()
+	return newBundle(t, opts, true)
+}
+
+func newBundle(t testing.TB, opts cafe24sim.Options, withReturns bool) *bundle {
 	t.Helper()
 	ctx := context.Background()
 	db := pgtest.DB(t)
@@ -55,7 +76,8 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 		t.Fatal(err)
 	}
 	malls := postgres.NewMallStore(db)
-	b := &bundle{t: t, db: db, malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box)}
+	b := &bundle{t: t, db: db, malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box),
+		returns: withReturns, tasks: postgres.NewTaskStore(db, malls), ledger: postgres.NewLedgerStore(db, malls)}
 
 	b.sim = cafe24sim.New(opts)
 	hs := httptest.NewServer(b.sim.Handler())
@@ -94,6 +116,13 @@ func setup(t testing.TB, opts cafe24sim.Options) *bundle {
 		t.Fatal(err)
 	}
 	b.startWorker()
+	if withReturns {
+		if _, err := b.tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: returns.DispatcherWorkflowID, TaskQueue: workflows.TaskQueue,
+			WorkflowIDConflictPolicy: enums.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, returns.DispatcherWorkflowName,
+			returns.DispatcherInput{Slice: 20 * time.Second}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return b
 }
 
@@ -116,7 +145,15 @@ func (b *bundle) activities(reg *connectors.Registry) *syncwf.Activities {
 // startWorker starts a fresh worker with its own connector registry, as a new process would.
 func (b *bundle) startWorker() {
 	w := worker.New(b.tc, workflows.TaskQueue, worker.Options{})
-	workflows.Register(w, workflows.Deps{Sync: b.activities(b.newRegistry())})
+	reg := b.newRegistry()
+	deps := workflows.Deps{Sync: b.activities(reg)}
+	if b.returns {
+		deps.Returns = &returns.Activities{Claims: postgres.NewClaimReader(b.db, b.malls), Tasks: b.tasks, Ledger: b.ledger,
+			Notifications: postgres.NewNotificationStore(b.db, b.malls), Malls: b.malls, Connectors: reg, Outbox: postgres.NewOutbox(b.db),
+			Starter: returns.ClientStarter{Client: b.tc, TaskQueue: workflows.TaskQueue}, Now: b.sim.Clock().Now,
+			Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	}
+	workflows.Register(w, deps)
 	if err := w.Start(); err != nil {
 		b.t.Fatal(err)
 	}

@@ -261,8 +261,36 @@ func (f *flow) validateWithdraw(Withdraw) error {
 	return nil
 }
 
+// withdrawUpdate asks the platform first: the platform holds the claim's truth, so a
+// withdrawal it refuses (a return it already completed, say) is refused to the agent with the
+// platform's reason, and the flow goes on as if nothing was asked. Once the platform took it,
+// the flow withdraws (withdraw).
 func (f *flow) withdrawUpdate(ctx workflow.Context, in Withdraw) error {
-	if f.withdrawBy == "" {
+	if f.withdrawBy != "" {
+		return nil // withdrawn already: the same answer again
+	}
+	if f.withdrawing {
+		return refuse(mallsync.ECONFLICT, "a withdrawal of return %s is being written to the platform", f.in.ClaimID)
+	}
+	f.withdrawing = true
+	defer func() { f.withdrawing = false }()
+	var res []mallsync.WriteResult
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, WriteOptions()), act.WriteReturnBack,
+		WriteInput{Mall: f.in.Mall, Writes: []mallsync.WriteBack{f.claimWrite(mallsync.WriteWithdrawClaim)}}).Get(ctx, &res)
+	switch {
+	case err != nil:
+		f.step(ctx, fmt.Sprintf("withdrawal not written to the platform: %v", err), in.By)
+		return refuse(mallsync.EUNAVAILABLE, "the platform could not be asked to withdraw return %s: %v", f.in.ClaimID, err)
+	case len(res) != 1 || !res[0].Done:
+		msg := "no answer"
+		if len(res) == 1 {
+			msg = res[0].Code + " " + res[0].Message
+		}
+		f.step(ctx, "withdrawal refused by the platform: "+msg, in.By)
+		return refuse(mallsync.ECONFLICT, "the platform refused to withdraw return %s: %s", f.in.ClaimID, msg)
+	}
+	f.step(ctx, "written back: "+string(mallsync.WriteWithdrawClaim), in.By)
+	if f.withdrawBy == "" { // the platform's own withdrawal may have come in meanwhile
 		f.withdrawBy = in.By
 		if f.withdrawBy == "" {
 			f.withdrawBy = "agent"

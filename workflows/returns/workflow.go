@@ -28,6 +28,9 @@ type flow struct {
 	loaded bool
 	// withdrawBy is who asked for a withdrawal ("platform" or an agent); empty = nobody.
 	withdrawBy string
+	// withdrawing is set while an agent's withdrawal is being written to the platform, so a
+	// second one is refused instead of writing twice.
+	withdrawing bool
 }
 
 // ReturnFlow runs one return or exchange claim from request to closure. See the package doc.
@@ -249,12 +252,8 @@ func (f *flow) reship(ctx workflow.Context, what, title string) (bool, error) {
 // buyer through one reshipment task.
 func (f *flow) withdraw(ctx workflow.Context) error {
 	if f.st.Outcome != OutcomeWithdrawn {
+		// An agent's withdrawal reached here only after the platform took it (withdrawUpdate).
 		f.st.Outcome = OutcomeWithdrawn
-		if f.withdrawBy != byPlatform {
-			if err := f.write(ctx, true, f.claimWrite(mallsync.WriteWithdrawClaim)); err != nil {
-				return err
-			}
-		}
 		if err := f.cancelOpen(ctx, "반품 철회"); err != nil {
 			return err
 		}

@@ -315,3 +315,29 @@ func TestRefusedWriteBackOpensFollowUp(t *testing.T) {
 		t.Errorf("state = %+v", st)
 	}
 }
+
+// An agent's withdrawal the platform refuses (it completed the return already) is refused to
+// the agent with the platform's reason, and the flow goes on as if nothing was asked: its
+// inspection task stays open, nothing is reversed, and the return completes.
+func TestWithdrawalRefusedByThePlatform(t *testing.T) {
+	t.Parallel()
+	s := newScenario(t)
+	s.f.refuse[mallsync.WriteWithdrawClaim] = true
+	s.arrive(time.Hour)
+	s.update(2*time.Hour, "withdraw", UpdateWithdraw, func() any { return Withdraw{By: "lee"} })
+	s.complete(3*time.Hour, "inspect", mallsync.TaskInspection, restock)
+	s.event(5*time.Hour, mallsync.ClaimCompleted, "R40")
+	st := s.run()
+	s.refused("withdraw", mallsync.ECONFLICT, "the platform refused")
+	if st.Outcome != OutcomeCompleted || st.Reversed != 0 || len(st.Movements) != 1 {
+		t.Errorf("state = %+v", st)
+	}
+	if rs := s.f.tasksOf(mallsync.TaskReshipment); len(rs) != 0 {
+		t.Errorf("reshipment tasks = %+v, want none", rs)
+	}
+	for _, tk := range s.f.tasksOf(mallsync.TaskInspection) {
+		if tk.Status == mallsync.TaskCanceled {
+			t.Errorf("the inspection task was canceled: %+v", tk)
+		}
+	}
+}
