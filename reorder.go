@@ -92,3 +92,15 @@ type ReorderStore interface {
 	// RecordReorderWriteBack records how the reorder's dispatch write-back went.
 	RecordReorderWriteBack(ctx context.Context, mall MallKey, orderID string, res WriteResult, at time.Time) error
 }
+
+// ReorderActions are the pre-shipped reorder actions people take in the console.
+type ReorderActions interface {
+	// Mark marks the mall's order as a pre-shipped reorder of original, on by's behalf (see
+	// ReorderStore.MarkReorder for the refusals), and writes the original's tracking back to
+	// the platform where it needs a dispatch: the result, done or refused with the platform's
+	// reason, is recorded in the returned Reorder. Marking again with the same original
+	// changes nothing, except that a write-back that did not get through is tried again.
+	Mark(ctx context.Context, mall MallKey, orderID, original, by string) (Reorder, error)
+	// Reorder returns the link of the mall's order, or ENOTFOUND when it is not a reorder.
+	Reorder(ctx context.Context, mall MallKey, orderID string) (Reorder, error)
+}
