@@ -37,7 +37,9 @@ func (f *fakeWriter) Write(_ context.Context, ws []mallsync.WriteBack) ([]mallsy
 
 type fakeConnectors struct{ w *fakeWriter }
 
-func (f fakeConnectors) For(context.Context, mallsync.Mall) (connectors.Connector, error) { return f.w, nil }
+func (f fakeConnectors) For(context.Context, mallsync.Mall) (connectors.Connector, error) {
+	return f.w, nil
+}
 
 var t0 = time.Date(2026, 7, 1, 1, 0, 0, 0, time.UTC)
 
