@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -123,15 +124,20 @@ func UserFrom(ctx context.Context) (User, bool) {
 // authenticate lets a request through to next only with a valid bearer token, and puts its
 // user in the request's context.
 func (a *taskAPI) authenticate(next http.Handler) http.Handler {
+	return authenticate(a.auth, a.logger, next)
+}
+
+// authenticate is the bearer-token check of every API handler of the package.
+func authenticate(auth Authenticator, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			writeError(w, r, a.logger, mallsync.Errorf(mallsync.EUNAUTHORIZED, "this API needs an Authorization: Bearer <token> header"))
+			writeError(w, r, logger, mallsync.Errorf(mallsync.EUNAUTHORIZED, "this API needs an Authorization: Bearer <token> header"))
 			return
 		}
-		u, err := a.auth.Authenticate(r.Context(), strings.TrimSpace(token))
+		u, err := auth.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
-			writeError(w, r, a.logger, err) // 401, or 5xx when the authenticator failed
+			writeError(w, r, logger, err) // 401, or 5xx when the authenticator failed
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), userKey{}, u)))

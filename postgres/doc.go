@@ -33,6 +33,8 @@
 // and issue move the reserve's own bucket. A page applied again, or an older reading of a line,
 // records nothing. Consignment lines (위탁: the partner holds and ships the goods) record nothing
 // in our stock; a line that became consignment after it was reserved releases its reservation at
-// dispatch instead of issuing. Returns are not sync's: the ReturnFlow records receipt, quarantine
+// dispatch instead of issuing. The lines of a pre-shipped reorder (기출하, a row in reorders:
+// ReorderStore) record nothing at all: their goods left with the original's parcel, and the
+// reservations they held when they were marked were released then. Returns are not sync's: the ReturnFlow records receipt, quarantine
 // or return_to_supplier by ownership through RecordMovements.
 package postgres

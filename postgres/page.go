@@ -316,6 +316,8 @@ var upsertLinesSQL = `
 					AND (u.inserted OR o.status IN ('pending_payment', 'paid', 'preparing')) THEN 'issue'
 				END AS kind) k
 			WHERE (u.inserted OR o.status <> u.status) AND k.kind IS NOT NULL
+				-- a pre-shipped reorder's goods left with its original's parcel: no reserve, no issue
+				AND NOT EXISTS (SELECT 1 FROM reorders ro WHERE ro.mall_id = $1 AND ro.platform_order_id = u.platform_order_id)
 		),
 		mv AS (
 			-- ledger movements (see the package doc)

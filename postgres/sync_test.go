@@ -257,6 +257,13 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	// 00008 adds the reorders table; the step down drops it and nothing else.
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if exists("reorders") || !exists("shipments") || count(t, b, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'outbox_key'`) != 1 {
+		t.Fatalf("after migrating 00008 down: reorders kept = %v, shipments kept = %v", exists("reorders"), exists("shipments"))
+	}
 	// 00007 adds the outbox's key index; the step down drops it and nothing else.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
