@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/console"
+	"github.com/mallsync/mallsync/reorders"
 	"github.com/mallsync/mallsync/workflows/returns"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
@@ -52,7 +54,8 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	}
 	mux := newServeMux(s, syncwf.Signaler{Client: c}, logger)
 	mountTaskAPI(mux, s, auth, returns.Actions{Client: c}, logger)
-	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s; tasks API: /api/tasks)\n", ln.Addr(), callbackPath)
+	mountReorderAPI(mux, s, newRegistry(s, logger, 0, nil), auth, logger)
+	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s; tasks API: /api/tasks; reorders: /api/orders/{mall}/{order}/reorder-of)\n", ln.Addr(), callbackPath)
 	return serveHTTP(ctx, ln, mux)
 }
 
@@ -72,6 +75,13 @@ func newServeMux(s stores, signal cafe24.Signaler, logger *slog.Logger) *http.Se
 // auth knows, and completing a task a workflow waits for goes through actions.
 func mountTaskAPI(mux *http.ServeMux, s stores, auth console.Authenticator, actions mallsync.ReturnActions, logger *slog.Logger) {
 	mux.Handle("/api/", console.NewTaskAPI(console.TaskDeps{Tasks: s.tasks, Returns: actions, Auth: auth, Logger: logger}))
+}
+
+// mountReorderAPI serves the pre-shipped reorder actions under /api/orders/: an agent marks an
+// order as a reorder of a delivered one, and its invoice is written back through reg.
+func mountReorderAPI(mux *http.ServeMux, s stores, reg *connectors.Registry, auth console.Authenticator, logger *slog.Logger) {
+	svc := &reorders.Service{Store: s.reorders, Malls: s.malls, Connectors: reg, Logger: logger}
+	mux.Handle("/api/orders/", console.NewReorderAPI(console.ReorderDeps{Reorders: svc, Auth: auth, Logger: logger}))
 }
 
 // serveHTTP serves h on ln until ctx is done, then shuts down gracefully.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/console"
 	"github.com/mallsync/mallsync/mappings"
 	"github.com/mallsync/mallsync/postgres/pgtest"
 	"github.com/mallsync/mallsync/secret"
@@ -78,5 +80,63 @@ func TestServeMuxRoutes(t *testing.T) {
 	}
 	if len(sig.malls) == 1 && sig.malls[0] != mall.Key {
 		t.Errorf("signalled %v, want %s", sig.malls, mall.Key)
+	}
+}
+
+// The API that serve mounts: every route needs a known token, roles decide, and the reorder
+// action answers with the mall's policy.
+func TestServeMountsTheAPIs(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	k, _ := secret.NewKey()
+	key, _ := secret.ParseKey(k)
+	box, err := secret.NewBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStores(pgtest.DB(t), box)
+	demo, err := mappings.DemoMalls(time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.malls.PutMall(ctx, demo[0]); err != nil {
+		t.Fatal(err)
+	}
+	auth, err := console.ParseTokens("kim:logistics:logistics-token-0001 lee:agent:agent-token-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := newServeMux(s, &recordingSignaler{}, nil)
+	mountTaskAPI(mux, s, auth, nil, nil)
+	mountReorderAPI(mux, s, newRegistry(s, nil, 0, nil), auth, nil)
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name, method, path, token, body string
+		want                            int
+		contains                        string
+	}{
+		{"tasks without a token", http.MethodGet, "/api/tasks", "", "", http.StatusUnauthorized, `"unauthorized"`},
+		{"tasks with a wrong token", http.MethodGet, "/api/tasks", "logistics-token-0002", "", http.StatusUnauthorized, `"unauthorized"`},
+		{"tasks as logistics", http.MethodGet, "/api/tasks?kind=inspection", "logistics-token-0001", "", http.StatusOK, ""},
+		{"a reorder as logistics", http.MethodPost, "/api/orders/demo-cafe24/20261101-0000001/reorder-of", "logistics-token-0001",
+			`{"original":"20261001-0000001"}`, http.StatusForbidden, ""},
+		{"a reorder the policy forbids", http.MethodPost, "/api/orders/demo-cafe24/20261101-0000001/reorder-of", "agent-token-000001",
+			`{"original":"20261001-0000001"}`, http.StatusUnprocessableEntity, "preshipped_reorder: false"},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequestWithContext(ctx, tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
+		if tt.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tt.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.want || !strings.Contains(string(b), tt.contains) || strings.Contains(string(b), "token-00") {
+			t.Errorf("%s: %d %s, want %d containing %q", tt.name, resp.StatusCode, b, tt.want, tt.contains)
+		}
 	}
 }

@@ -36,6 +36,7 @@ type stores struct {
 	ledger        *postgres.LedgerStore
 	outbox        *postgres.Outbox
 	claims        *postgres.ClaimReader
+	reorders      *postgres.ReorderStore
 }
 
 // openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
@@ -66,7 +67,7 @@ func newStores(db *sqlx.DB, box *secret.Box) stores {
 	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box),
 		states: postgres.NewOAuthStateStore(db, malls), tasks: postgres.NewTaskStore(db, malls),
 		notifications: postgres.NewNotificationStore(db, malls), ledger: postgres.NewLedgerStore(db, malls),
-		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls)}
+		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls), reorders: postgres.NewReorderStore(db, malls)}
 }
 
 // newRegistry knows every platform connector built so far.
