@@ -11,31 +11,19 @@ import (
 	"github.com/mallsync/mallsync"
 )
 
-// Role is what a user does, and so what the console lets them do.
-type Role string
+// Role is what a user does, and so what the console lets them do (mallsync.Role).
+type Role = mallsync.Role
 
 // The roles.
 const (
-	RoleAgent     Role = "agent"     // 상담사: finds orders, acts on claims, reviews buyers' photos
-	RoleLogistics Role = "logistics" // 물류: works the task board
-	RoleSales     Role = "sales"     // 영업/CS 기획: malls and onboarding
-	RoleAdmin     Role = "admin"     // everything
+	RoleAgent     = mallsync.RoleAgent
+	RoleLogistics = mallsync.RoleLogistics
+	RoleSales     = mallsync.RoleSales
+	RoleAdmin     = mallsync.RoleAdmin
 )
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	switch r {
-	case RoleAgent, RoleLogistics, RoleSales, RoleAdmin:
-		return true
-	}
-	return false
-}
-
-// User is who made a request.
-type User struct {
-	Name string
-	Role Role
-}
+// User is who made a request (mallsync.User).
+type User = mallsync.User
 
 // Authenticator maps a bearer token to its user.
 type Authenticator interface {

@@ -257,6 +257,19 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	// 00009 adds users, sessions, API tokens and the audit log (with its trigger function);
+	// the step down drops them and nothing else.
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	for _, gone := range []string{"users", "sessions", "api_tokens", "audit_log"} {
+		if exists(gone) {
+			t.Fatalf("%s survived migrating 00009 down", gone)
+		}
+	}
+	if n := count(t, b, `SELECT count(*) FROM pg_proc WHERE proname = 'audit_log_append_only' AND pronamespace = current_schema()::regnamespace`); n != 0 || !exists("reorders") {
+		t.Fatalf("after migrating 00009 down: trigger functions = %d, reorders kept = %v", n, exists("reorders"))
+	}
 	// 00008 adds the reorders table; the step down drops it and nothing else.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
@@ -302,7 +315,7 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
 	}
-	if !exists("tasks") || !exists("inventory_movements") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
+	if !exists("users") || !exists("audit_log") || !exists("tasks") || !exists("inventory_movements") || !exists("sim_data_sets") || !exists("oauth_states") || !exists("claims") || !exists("order_lines") {
 		t.Fatal("migrating up again did not restore the tables")
 	}
 }
