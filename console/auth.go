@@ -115,10 +115,32 @@ func (a *taskAPI) authenticate(next http.Handler) http.Handler {
 	return authenticate(a.auth, a.logger, next)
 }
 
-// authenticate is the bearer-token check of every API handler of the package.
+// authenticate is the credentials check of every API handler of the package. A request
+// carries either "Authorization: Bearer <token>" (scripts; auth.Authenticate decides) or the
+// session cookie of a login (people; only when auth is a SessionAuthenticator). A request
+// authenticated by its cookie that may change something (any method but GET, HEAD, OPTIONS)
+// must also carry the session's CSRF token, in the X-CSRF-Token header or a csrf form field;
+// bearer requests need none, since a browser never adds the header on its own.
 func authenticate(auth Authenticator, logger *slog.Logger, next http.Handler) http.Handler {
+	sessions, _ := auth.(SessionAuthenticator)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		header := r.Header.Get("Authorization")
+		cookie, cerr := r.Cookie(SessionCookie)
+		if header == "" && cerr == nil && sessions != nil {
+			s, err := sessions.AuthenticateSession(r.Context(), cookie.Value)
+			if err != nil {
+				writeError(w, r, logger, err) // 401, or 5xx when the store failed
+				return
+			}
+			if !safeMethod(r.Method) && !s.CheckCSRF(csrfToken(r)) {
+				writeError(w, r, logger, mallsync.Errorf(mallsync.EFORBIDDEN, "this request needs the session's CSRF token (the X-CSRF-Token header or a csrf form field)"))
+				return
+			}
+			ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, s.User), sessionKey{}, s)
+			next.ServeHTTP(w, r.WithContext(ctx))
+			return
+		}
+		scheme, token, ok := strings.Cut(header, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			writeError(w, r, logger, mallsync.Errorf(mallsync.EUNAUTHORIZED, "this API needs an Authorization: Bearer <token> header"))
 			return

@@ -13,10 +13,13 @@ import (
 type ReorderDeps struct {
 	// Reorders marks and reads pre-shipped reorders (required).
 	Reorders mallsync.ReorderActions
-	// Auth maps bearer tokens to users (required).
+	// Auth maps bearer tokens (and, for a SessionAuthenticator, session cookies) to users
+	// (required).
 	Auth Authenticator
 	// Logger gets internal errors and one line per reorder marked; nil means slog.Default.
 	Logger *slog.Logger
+	// Audit gets a row per reorder marked; nil writes none.
+	Audit mallsync.AuditLog
 }
 
 // reorderRoles says which roles may read and mark pre-shipped reorders.
@@ -28,6 +31,7 @@ var reorderRoles = map[string][]Role{
 type reorderAPI struct {
 	reorders mallsync.ReorderActions
 	logger   *slog.Logger
+	audit    auditor
 }
 
 // NewReorderAPI returns the JSON API over pre-shipped reorders (기출하), to mount at
@@ -46,6 +50,7 @@ func NewReorderAPI(deps ReorderDeps) http.Handler {
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}
+	a.audit = auditor{log: deps.Audit, logger: a.logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/orders/{mall}/{order}/reorder-of", a.mark)
 	mux.HandleFunc("GET /api/orders/{mall}/{order}/reorder", a.get)
@@ -93,6 +98,7 @@ func (a *reorderAPI) mark(w http.ResponseWriter, r *http.Request) {
 	}
 	a.logger.InfoContext(r.Context(), "reorder marked", "mall", mall, "order", order, "original", in.Original,
 		"user", u.Name, "role", string(u.Role))
+	a.audit.record(r, u, "reorder.mark", "order/"+string(mall)+"/"+order, map[string]any{"mall": string(mall), "original": in.Original})
 	writeJSON(w, http.StatusOK, map[string]any{"reorder": toReorderJSON(ro)})
 }
 

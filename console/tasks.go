@@ -17,10 +17,14 @@ type TaskDeps struct {
 	// Returns completes the tasks a workflow waits for, through the workflow. Nil makes such
 	// completions answer 503.
 	Returns mallsync.ReturnActions
-	// Auth maps bearer tokens to users (required).
+	// Auth maps bearer tokens (and, for a SessionAuthenticator, session cookies) to users
+	// (required).
 	Auth Authenticator
 	// Logger gets internal errors and one line per action taken; nil means slog.Default.
 	Logger *slog.Logger
+	// Audit gets a row per action a person takes (claim, complete, memo, reassign, priority);
+	// nil writes none.
+	Audit mallsync.AuditLog
 	// NowFunc is the clock for ageing and overdue; nil means time.Now.
 	NowFunc func() time.Time
 }
@@ -30,6 +34,7 @@ type taskAPI struct {
 	returns mallsync.ReturnActions
 	auth    Authenticator
 	logger  *slog.Logger
+	audit   auditor
 	now     func() time.Time
 }
 
@@ -55,6 +60,7 @@ func NewTaskAPI(deps TaskDeps) http.Handler {
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.audit = auditor{log: deps.Audit, logger: a.logger}
 	mux := http.NewServeMux()
 	routes := []struct {
 		method, path string
@@ -146,10 +152,27 @@ func (a *taskAPI) respond(w http.ResponseWriter, r *http.Request, status int, id
 	writeJSON(w, status, map[string]any{"task": toDetailJSON(t, a.now())})
 }
 
-// acted logs an action a person took.
+// auditActions names the task actions in the audit log.
+var auditActions = map[taskAction]string{
+	actClaim:    "task.claim",
+	actComplete: "task.complete",
+	actMemo:     "task.memo",
+	actReassign: "task.reassign",
+	actPriority: "task.priority",
+}
+
+// acted logs an action a person took and records it in the audit log; attrs are key-value
+// pairs for both.
 func (a *taskAPI) acted(r *http.Request, u User, action taskAction, t mallsync.Task, attrs ...any) {
 	a.logger.InfoContext(r.Context(), "task action", append([]any{"action", string(action), "task", t.ID,
 		"kind", string(t.Kind), "user", u.Name, "role", string(u.Role)}, attrs...)...)
+	detail := map[string]any{"kind": string(t.Kind), "mall": string(t.Mall)}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		if k, ok := attrs[i].(string); ok {
+			detail[k] = attrs[i+1]
+		}
+	}
+	a.audit.record(r, u, auditActions[action], "task/"+strconv.FormatInt(t.ID, 10), detail)
 }
 
 func (a *taskAPI) list(w http.ResponseWriter, r *http.Request) {

@@ -49,6 +49,16 @@ func setup(t *testing.T) apiBundle {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tasks := seedTasks()
+	returns := &fakeReturns{}
+	var logs bytes.Buffer
+	h := console.NewTaskAPI(console.TaskDeps{Tasks: tasks, Returns: returns, Auth: auth,
+		Logger: slog.New(slog.NewTextHandler(&logs, nil)), NowFunc: func() time.Time { return now }})
+	return apiBundle{tasks: tasks, returns: returns, h: h, logs: &logs}
+}
+
+// seedTasks returns a fake store holding the seeded tasks.
+func seedTasks() *fakeTasks {
 	due := now.Add(-time.Hour)
 	closedAt := now.Add(-time.Minute)
 	tasks := &fakeTasks{tasks: map[int64]mallsync.Task{}}
@@ -66,11 +76,7 @@ func setup(t *testing.T) apiBundle {
 		task.Mall, task.Key = "shop-a", "k"+string(rune('0'+task.ID))
 		tasks.tasks[task.ID] = task
 	}
-	returns := &fakeReturns{}
-	var logs bytes.Buffer
-	h := console.NewTaskAPI(console.TaskDeps{Tasks: tasks, Returns: returns, Auth: auth,
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)), NowFunc: func() time.Time { return now }})
-	return apiBundle{tasks: tasks, returns: returns, h: h, logs: &logs}
+	return tasks
 }
 
 type response struct {
