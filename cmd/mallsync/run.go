@@ -33,6 +33,11 @@ Usage:
                                     (last-changed-statuses, product-orders)
   mallsync sim cafe24|coupang|smartstore [flags]
                                     run one platform's simulator alone
+  mallsync user add NAME --role R   a console user (agent, logistics, sales, admin); the password
+                                    from MALLSYNC_USER_PASSWORD or the first line of stdin
+  mallsync user token NAME [--label L]
+                                    print a new API token for NAME, once
+  mallsync user revoke NAME [--label L] | disable NAME | enable NAME
 
 Environment:
   DATABASE_URL          Postgres (default postgres://postgres@127.0.0.1:5432/mallsync?sslmode=disable)
@@ -43,6 +48,8 @@ Environment:
                         a Commerce API application's id and secret, read by mall connect
   COUPANG_ACCESS_KEY, COUPANG_SECRET_KEY
                         a Coupang vendor's WING keys, read by mall connect
+  MALLSYNC_USER_PASSWORD
+                        the new user's password, read by user add (else stdin)
 
 Run 'mallsync COMMAND -h' for a command's flags.
 `
@@ -69,6 +76,8 @@ func Run(ctx context.Context, args []string, getenv env, stdout, stderr io.Write
 		return runMall(ctx, rest, getenv, stdout, stderr)
 	case "sim":
 		return runSim(ctx, rest, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
