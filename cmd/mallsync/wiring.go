@@ -37,6 +37,8 @@ type stores struct {
 	outbox        *postgres.Outbox
 	claims        *postgres.ClaimReader
 	reorders      *postgres.ReorderStore
+	users         *postgres.UserStore
+	audit         *postgres.AuditLog
 }
 
 // openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
@@ -67,7 +69,8 @@ func newStores(db *sqlx.DB, box *secret.Box) stores {
 	return stores{malls: malls, sync: postgres.NewSyncStore(db, malls), creds: postgres.NewCredentialStore(db, box),
 		states: postgres.NewOAuthStateStore(db, malls), tasks: postgres.NewTaskStore(db, malls),
 		notifications: postgres.NewNotificationStore(db, malls), ledger: postgres.NewLedgerStore(db, malls),
-		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls), reorders: postgres.NewReorderStore(db, malls)}
+		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls), reorders: postgres.NewReorderStore(db, malls),
+		users: postgres.NewUserStore(db), audit: postgres.NewAuditLog(db)}
 }
 
 // newRegistry knows every platform connector built so far.
