@@ -96,7 +96,7 @@ func (a *loginAPI) login(w http.ResponseWriter, r *http.Request) {
 	if mallsync.ErrorCode(err) == mallsync.EUNAUTHORIZED {
 		a.audit.record(r, User{Name: clip(name)}, "login.refused", "", map[string]any{"auth": "password"})
 		a.logger.InfoContext(r.Context(), "login refused")
-		time.Sleep(time.Until(start.Add(a.delay)))
+		pause(r, time.Until(start.Add(a.delay)))
 		writeErrorCode(w, http.StatusUnauthorized, "unauthorized", "wrong user name or password")
 		return
 	}
@@ -149,4 +149,17 @@ func (a *loginAPI) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// pause waits d, or until the request is canceled.
+func pause(r *http.Request, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-r.Context().Done():
+	}
 }
