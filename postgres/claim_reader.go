@@ -66,17 +66,26 @@ func (r *ClaimReader) Claim(ctx context.Context, mall mallsync.MallKey, claimID 
 		WHERE mall_id = $1 AND platform_claim_id = $2 ORDER BY platform_line_id`, id, claimID); err != nil {
 		return mallsync.Claim{}, fmt.Errorf("reading lines of claim %s: %w", claimID, interpret(err))
 	}
+	var cls []mallsync.ClaimLine
+	for _, l := range lines {
+		cls = append(cls, mallsync.ClaimLine{PlatformLineID: l.LineID, Quantity: l.Quantity, PlatformStatus: l.PStatus})
+	}
+	return c.claim(cls), nil
+}
+
+// claim converts a stored claim row (raw included when it was selected) to the domain.
+func (c claimRow) claim(lines []mallsync.ClaimLine) mallsync.Claim {
 	out := mallsync.Claim{PlatformClaimID: c.ID, PlatformOrderID: c.OrderID, Kind: mallsync.ClaimKind(c.Kind),
 		Status: mallsync.ClaimStatus(c.Status), PlatformStatus: c.PStatus, ReasonType: c.ReasonType, Reason: c.Reason,
 		FaultParty: c.Fault, ReturnCarrierCode: c.Carrier, ReturnTrackingNo: c.Tracking, ChangedAt: c.ChangedAt.UTC(),
-		Raw: []byte(c.Raw)}
+		Lines: lines}
+	if c.Raw != "" {
+		out.Raw = []byte(c.Raw)
+	}
 	if c.RequestedAt.Valid {
 		out.RequestedAt = c.RequestedAt.Time.UTC()
 	}
-	for _, l := range lines {
-		out.Lines = append(out.Lines, mallsync.ClaimLine{PlatformLineID: l.LineID, Quantity: l.Quantity, PlatformStatus: l.PStatus})
-	}
-	return out, nil
+	return out
 }
 
 // LinesByID returns the mall's stored lines with these platform line ids (SKU, supplier,

@@ -15,20 +15,7 @@ func (s *SyncStore) Claims(ctx context.Context, mall mallsync.MallKey) ([]mallsy
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID          string       `db:"platform_claim_id"`
-		OrderID     string       `db:"platform_order_id"`
-		Kind        string       `db:"kind"`
-		Status      string       `db:"status"`
-		PStatus     string       `db:"platform_status"`
-		ReasonType  string       `db:"reason_type"`
-		Reason      string       `db:"reason"`
-		Fault       string       `db:"fault_party"`
-		Carrier     string       `db:"return_carrier_code"`
-		Tracking    string       `db:"return_tracking_no"`
-		RequestedAt sql.NullTime `db:"requested_at"`
-		ChangedAt   time.Time    `db:"changed_at"`
-	}
+	var rows []claimRow
 	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT platform_claim_id, platform_order_id, kind, status, platform_status, reason_type, reason,
 			fault_party, return_carrier_code, return_tracking_no, requested_at, changed_at
@@ -52,15 +39,7 @@ func (s *SyncStore) Claims(ctx context.Context, mall mallsync.MallKey) ([]mallsy
 	}
 	out := make([]mallsync.Claim, len(rows))
 	for i, r := range rows {
-		out[i] = mallsync.Claim{
-			PlatformClaimID: r.ID, PlatformOrderID: r.OrderID, Kind: mallsync.ClaimKind(r.Kind),
-			Status: mallsync.ClaimStatus(r.Status), PlatformStatus: r.PStatus, ReasonType: r.ReasonType,
-			Reason: r.Reason, FaultParty: r.Fault, ReturnCarrierCode: r.Carrier, ReturnTrackingNo: r.Tracking,
-			ChangedAt: r.ChangedAt.UTC(), Lines: byClaim[r.ID],
-		}
-		if r.RequestedAt.Valid {
-			out[i].RequestedAt = r.RequestedAt.Time.UTC()
-		}
+		out[i] = r.claim(byClaim[r.ID])
 	}
 	return out, nil
 }
