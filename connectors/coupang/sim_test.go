@@ -35,53 +35,17 @@ func simConnector(t *testing.T, sim *coupangsim.Server, start time.Time, secret 
 	return conn.(*Connector)
 }
 
-// store keeps what a synced store would: lines, claims and shipments by id, an older change
-// never overwriting a newer one (as mallsync.SyncStore does).
-type store struct {
-	lines  map[string]mallsync.OrderLine
-	claims map[string]mallsync.Claim
-	ships  map[string]mallsync.Shipment
-}
+// store keeps what a synced store would (simtruth.Store).
+type store struct{ *simtruth.Store }
 
-func newStore() *store {
-	return &store{lines: map[string]mallsync.OrderLine{}, claims: map[string]mallsync.Claim{}, ships: map[string]mallsync.Shipment{}}
-}
+func newStore() *store { return &store{simtruth.NewStore()} }
 
-func (s *store) apply(p mallsync.Page) {
-	for _, o := range p.Orders {
-		for _, l := range o.Lines {
-			if old, ok := s.lines[l.PlatformLineID]; !ok || !l.ChangedAt.Before(old.ChangedAt) {
-				s.lines[l.PlatformLineID] = l
-			}
-		}
-	}
-	for _, c := range p.Claims {
-		if old, ok := s.claims[c.PlatformClaimID]; !ok || !c.ChangedAt.Before(old.ChangedAt) {
-			s.claims[c.PlatformClaimID] = c
-		}
-	}
-	for _, sh := range p.Shipments {
-		if old, ok := s.ships[sh.PlatformShipmentID]; !ok || !sh.ChangedAt.Before(old.ChangedAt) {
-			s.ships[sh.PlatformShipmentID] = sh
-		}
-	}
-}
+func (s *store) apply(p mallsync.Page) { s.Apply(p) }
 
 // diff compares the store with the simulator's truth: lines, claims, shipments.
 func (s *store) diff(tr coupangsim.Truth) (lines, claims, ships simtruth.Diff) {
-	read := make([]simtruth.Line, 0, len(s.lines))
-	for id, l := range s.lines {
-		read = append(read, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
-	}
-	var cs []mallsync.Claim
-	for _, c := range s.claims {
-		cs = append(cs, c)
-	}
-	var ss []mallsync.Shipment
-	for _, sh := range s.ships {
-		ss = append(ss, sh)
-	}
-	return tr.Diff(read), tr.DiffClaims(coupangsim.StoredClaimsOf(cs)), tr.DiffShipments(coupangsim.StoredShipmentsOf(ss))
+	return tr.Diff(s.StoredLines()), tr.DiffClaims(coupangsim.StoredClaimsOf(s.StoredClaims())),
+		tr.DiffShipments(coupangsim.StoredShipmentsOf(s.StoredShipments()))
 }
 
 // syncStream fetches stream until caught up into st and returns the cursor and the calls made.
@@ -116,7 +80,7 @@ func syncAll(t *testing.T, c *Connector, cursor string, now time.Time) (map[stri
 	t.Helper()
 	st := newStore()
 	cursor, calls := syncStream(t, c, st, mallsync.StreamOrders, cursor, now)
-	return st.lines, cursor, calls
+	return st.Lines, cursor, calls
 }
 
 // A 70-day backfill (three windows) through the simulator, then a pass two days later: the
@@ -218,7 +182,7 @@ func TestFourteenDaysOfClaimsWithFaults(t *testing.T) {
 		}
 	}
 	moved := 0
-	for _, l := range st.lines {
+	for _, l := range st.Lines {
 		if l.Status == mallsync.LineCanceled || l.Status == mallsync.LineReturned {
 			moved++
 		}
@@ -227,5 +191,5 @@ func TestFourteenDaysOfClaimsWithFaults(t *testing.T) {
 		t.Fatal("no line was ever cancelled or returned")
 	}
 	t.Logf("%d cycles, %d calls (at most %d a cycle), %d lines (%d cancelled or returned), %d claims, %d shipments, 0 mismatches",
-		cycles, calls, maxCalls, len(st.lines), moved, len(st.claims), len(st.ships))
+		cycles, calls, maxCalls, len(st.Lines), moved, len(st.Claims), len(st.Shipments))
 }

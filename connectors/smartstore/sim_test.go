@@ -43,40 +43,17 @@ func simConnectorWith(t *testing.T, sim *smartstoresim.Server, handler http.Hand
 	return conn.(*Connector)
 }
 
-// store keeps what a sync stored, the way the Postgres store does: a record is replaced
-// only by a reading at least as new (ChangedAt).
-type store struct {
-	lines     map[string]mallsync.OrderLine
-	claims    map[string]mallsync.Claim
-	shipments map[string]mallsync.Shipment
-}
+// store keeps what a sync stored (simtruth.Store), failing the test on a reject.
+type store struct{ *simtruth.Store }
 
-func newStore() *store {
-	return &store{lines: map[string]mallsync.OrderLine{}, claims: map[string]mallsync.Claim{}, shipments: map[string]mallsync.Shipment{}}
-}
+func newStore() *store { return &store{simtruth.NewStore()} }
 
 func (s *store) apply(t *testing.T, p mallsync.Page) {
 	t.Helper()
 	for _, r := range p.Rejects {
 		t.Fatalf("reject %s %s: %s", r.Resource, r.PlatformID, r.Reason)
 	}
-	for _, o := range p.Orders {
-		for _, l := range o.Lines {
-			if old, ok := s.lines[l.PlatformLineID]; !ok || !l.ChangedAt.Before(old.ChangedAt) {
-				s.lines[l.PlatformLineID] = l
-			}
-		}
-	}
-	for _, c := range p.Claims {
-		if old, ok := s.claims[c.PlatformClaimID]; !ok || !c.ChangedAt.Before(old.ChangedAt) {
-			s.claims[c.PlatformClaimID] = c
-		}
-	}
-	for _, sh := range p.Shipments {
-		if old, ok := s.shipments[sh.PlatformShipmentID]; !ok || !sh.ChangedAt.Before(old.ChangedAt) {
-			s.shipments[sh.PlatformShipmentID] = sh
-		}
-	}
+	s.Apply(p)
 }
 
 // sync fetches until caught up; it returns the next cursor, the calls made and the pages.
@@ -101,19 +78,8 @@ func (s *store) sync(t *testing.T, c *Connector, cursor string, now time.Time) (
 
 // diff compares the store with the simulator's truth.
 func (s *store) diff(tr smartstoresim.Truth) (lines, claims, shipments simtruth.Diff) {
-	var ls []simtruth.Line
-	for id, l := range s.lines {
-		ls = append(ls, simtruth.Line{Key: id, Status: l.PlatformStatus, Quantity: l.Quantity, PaymentAmount: int64(l.PaymentAmount)})
-	}
-	var cs []mallsync.Claim
-	for _, c := range s.claims {
-		cs = append(cs, c)
-	}
-	var ss []mallsync.Shipment
-	for _, sh := range s.shipments {
-		ss = append(ss, sh)
-	}
-	return tr.Diff(ls), tr.DiffClaims(smartstoresim.StoredClaimsOf(cs)), tr.DiffShipments(smartstoresim.StoredShipmentsOf(ss))
+	return tr.Diff(s.StoredLines()), tr.DiffClaims(smartstoresim.StoredClaimsOf(s.StoredClaims())),
+		tr.DiffShipments(smartstoresim.StoredShipmentsOf(s.StoredShipments()))
 }
 
 // Fourteen simulated days with every fault on (late changes among them), a sync every four
@@ -135,12 +101,12 @@ func TestFourteenDaysAgainstTheSimulator(t *testing.T) {
 		clock.Advance(4 * time.Hour)
 		cycles++
 		before := map[string]string{}
-		for id, l := range st.lines {
+		for id, l := range st.Lines {
 			before[id] = l.PlatformStatus
 		}
 		next, n, p := st.sync(t, c, cursor, clock.Now())
 		cursor, calls, pages = next, calls+n, pages+p
-		for id, l := range st.lines {
+		for id, l := range st.Lines {
 			if s, ok := before[id]; ok && s != l.PlatformStatus {
 				moved[l.PlatformStatus] = true
 			}
@@ -214,8 +180,8 @@ func TestWithinTheBucketAndSigned(t *testing.T) {
 	c := simConnector(t, sim, start, "", 0)
 	st := newStore()
 	st.sync(t, c, "", end)
-	if dl, _, _ := st.diff(sim.Truth()); dl.Mismatches() != 0 || len(st.lines) == 0 {
-		t.Fatalf("%d lines: %+v", len(st.lines), dl)
+	if dl, _, _ := st.diff(sim.Truth()); dl.Mismatches() != 0 || len(st.Lines) == 0 {
+		t.Fatalf("%d lines: %+v", len(st.Lines), dl)
 	}
 	bad := simConnector(t, sim, start, "$2a$04$zzzzzzzzzzzzzzzzzzzzzz", -1)
 	_, err := bad.Fetch(context.Background(), mallsync.StreamOrders, "", end)
