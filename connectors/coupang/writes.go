@@ -196,9 +196,8 @@ func (c *Connector) writeInvoices(ctx context.Context, ws []mallsync.WriteBack, 
 			err = fmt.Errorf("%s needs the order id", w.Action)
 		}
 		if err != nil {
-			switch mallsync.ErrorCode(err) {
-			case mallsync.EUNAVAILABLE, mallsync.EUNAUTHORIZED, mallsync.EFORBIDDEN, mallsync.ERATELIMITED:
-				return err // no answer about the write-back itself
+			if callFailed(err) {
+				return err
 			}
 			results[i] = mallsync.WriteResult{Code: mallsync.EINVALID, Message: err.Error()}
 			continue
@@ -290,9 +289,8 @@ func (c *Connector) writeAcks(ctx context.Context, ws []mallsync.WriteBack, resu
 	for i, w := range ws {
 		refs, err := c.writeLines(ctx, w)
 		if err != nil {
-			switch mallsync.ErrorCode(err) {
-			case mallsync.EUNAVAILABLE, mallsync.EUNAUTHORIZED, mallsync.EFORBIDDEN, mallsync.ERATELIMITED:
-				return err // no answer about the write-back itself
+			if callFailed(err) {
+				return err
 			}
 			results[i] = mallsync.WriteResult{Code: mallsync.EINVALID, Message: err.Error()}
 			continue
@@ -599,3 +597,14 @@ func (c *Connector) sellerCancel(ctx context.Context, w mallsync.WriteBack) (mal
 const alreadyMark = "]<= 이미 처리"
 
 var _ connectors.Writer = (*Connector)(nil)
+
+// callFailed reports whether err is about the call, not the write-back: the platform could
+// not be reached or refused our credentials or rate, so nothing is known of the write-back
+// itself and Write fails rather than answer for it.
+func callFailed(err error) bool {
+	switch mallsync.ErrorCode(err) {
+	case mallsync.EUNAVAILABLE, mallsync.EUNAUTHORIZED, mallsync.EFORBIDDEN, mallsync.ERATELIMITED:
+		return true
+	}
+	return false
+}
