@@ -4,12 +4,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/coupang/coupangsim"
 	"github.com/mallsync/mallsync/connectors/simclock"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 )
 
 // startCoupangDemo starts the Coupang simulator (half as many orders as Cafe24's, over the
@@ -22,26 +22,18 @@ func startCoupangDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, cl
 		sim.SetFaults(coupangsim.Faults{Rate429: 0.02, Rate5xx: 0.02, SlowRate: 0.02, SlowDelay: 300 * time.Millisecond,
 			TruncateRate: 0.02, DuplicateRate: 0.05})
 	}
-	url, stop, err := serveInBackground(ctx, "127.0.0.1:0", sim.Handler())
+	d, err := newSideDemo(ctx, cfg, mall, sim.Handler(), orders, end)
 	if err != nil {
-		return nil, fmt.Errorf("coupang simulator: %w", err)
+		return nil, err
 	}
-	d := &sideDemo{url: url, mall: mall, orders: orders, stop: stop, calls: sim.Calls}
 	vendor, access, secret := sim.Vendor()
-	d.mall.Account.APIBase, d.mall.Account.VendorID = d.url, vendor
-	d.mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
-	if cfg.interval > 0 {
-		d.mall.Sync.Interval = cfg.interval
-	}
-	d.truth = func(ctx context.Context, st stores) (sideTruth, error) {
-		lines, claims, ships, err := storedRecords(ctx, st, d.mall.Key)
-		if err != nil {
-			return sideTruth{}, err
-		}
+	d.mall.Account.VendorID = vendor
+	d.calls = sim.Calls
+	d.truth = func(lines []simtruth.Line, claims []mallsync.Claim, ships []mallsync.Shipment) sideTruth {
 		tr := sim.Truth()
 		return sideTruth{TruthLines: len(tr.Lines), TruthClaims: len(tr.Claims), TruthShipments: len(tr.Shipments),
 			Lines: tr.Diff(lines), Claims: tr.DiffClaims(coupangsim.StoredClaimsOf(claims)),
-			Shipments: tr.DiffShipments(coupangsim.StoredShipmentsOf(ships))}, nil
+			Shipments: tr.DiffShipments(coupangsim.StoredShipmentsOf(ships))}
 	}
 	return d, d.put(ctx, st, mallsync.Credential{Client: mallsync.AppClient{ClientID: access, ClientSecret: secret}})
 }

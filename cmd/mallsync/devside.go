@@ -5,6 +5,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/mallsync/mallsync"
@@ -29,8 +30,8 @@ type sideDemo struct {
 	mall   mallsync.Mall
 	orders int
 	stop   func()
-	// truth compares what Postgres holds of the mall with the simulator's truth.
-	truth func(ctx context.Context, st stores) (sideTruth, error)
+	// truth compares the mall's stored lines, claims and shipments with the simulator's truth.
+	truth func(lines []simtruth.Line, claims []mallsync.Claim, ships []mallsync.Shipment) sideTruth
 	// calls counts the API calls the simulator served.
 	calls func() int64
 }
@@ -39,6 +40,21 @@ type sideDemo struct {
 type sideTruth struct {
 	TruthLines, TruthClaims, TruthShipments int
 	Lines, Claims, Shipments                simtruth.Diff
+}
+
+// newSideDemo serves a simulator's handler and points mall at it, backfilling dev's days.
+func newSideDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall, h http.Handler, orders int, end time.Time) (*sideDemo, error) {
+	url, stop, err := serveInBackground(ctx, "127.0.0.1:0", h)
+	if err != nil {
+		return nil, fmt.Errorf("%s simulator: %w", mall.Platform, err)
+	}
+	d := &sideDemo{url: url, mall: mall, orders: orders, stop: stop}
+	d.mall.Account.APIBase = url
+	d.mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
+	if cfg.interval > 0 {
+		d.mall.Sync.Interval = cfg.interval
+	}
+	return d, nil
 }
 
 // put stores the demo mall and its credential, stopping the simulator when that fails.
@@ -61,18 +77,11 @@ func (d *sideDemo) report(ctx context.Context, st stores) (sideReport, error) {
 	if err != nil {
 		return sideReport{}, err
 	}
-	claims, err := st.sync.Claims(ctx, d.mall.Key)
+	lines, claims, ships, err := storedRecords(ctx, st, d.mall.Key)
 	if err != nil {
 		return sideReport{}, err
 	}
-	ships, err := st.sync.Shipments(ctx, d.mall.Key)
-	if err != nil {
-		return sideReport{}, err
-	}
-	tr, err := d.truth(ctx, st)
-	if err != nil {
-		return sideReport{}, err
-	}
+	tr := d.truth(lines, claims, ships)
 	r := sideReport{Mall: string(d.mall.Key), Platform: string(d.mall.Platform), Orders: sum.Orders, Lines: sum.Lines,
 		TruthLines: tr.TruthLines, LineMismatches: tr.Lines.Mismatches(),
 		Claims: len(claims), TruthClaims: tr.TruthClaims, ClaimMismatches: tr.Claims.Mismatches(),

@@ -4,11 +4,11 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors/simclock"
+	"github.com/mallsync/mallsync/connectors/simtruth"
 	"github.com/mallsync/mallsync/connectors/smartstore/smartstoresim"
 )
 
@@ -22,25 +22,16 @@ func startSmartStoreDemo(ctx context.Context, cfg devConfig, mall mallsync.Mall,
 	if cfg.faults {
 		sim.SetFaults(smartstoresim.Faults{Rate429: 0.01, Rate5xx: 0.02, RateSlow: 0.02, RateTruncated: 0.02, RateDuplicate: 0.05})
 	}
-	url, stop, err := serveInBackground(ctx, "127.0.0.1:0", sim.Handler())
+	d, err := newSideDemo(ctx, cfg, mall, sim.Handler(), orders, end)
 	if err != nil {
-		return nil, fmt.Errorf("smartstore simulator: %w", err)
+		return nil, err
 	}
-	d := &sideDemo{url: url, mall: mall, orders: orders, stop: stop, calls: sim.Calls}
-	d.mall.Account.APIBase = d.url
-	d.mall.Sync.BackfillStart = end.AddDate(0, 0, -cfg.days)
-	if cfg.interval > 0 {
-		d.mall.Sync.Interval = cfg.interval
-	}
-	d.truth = func(ctx context.Context, st stores) (sideTruth, error) {
-		lines, claims, ships, err := storedRecords(ctx, st, d.mall.Key)
-		if err != nil {
-			return sideTruth{}, err
-		}
+	d.calls = sim.Calls
+	d.truth = func(lines []simtruth.Line, claims []mallsync.Claim, ships []mallsync.Shipment) sideTruth {
 		tr := sim.Truth()
 		return sideTruth{TruthLines: len(tr.Lines), TruthClaims: len(tr.Claims), TruthShipments: len(tr.Shipments),
 			Lines: tr.Diff(lines), Claims: tr.DiffClaims(smartstoresim.StoredClaimsOf(claims)),
-			Shipments: tr.DiffShipments(smartstoresim.StoredShipmentsOf(ships))}, nil
+			Shipments: tr.DiffShipments(smartstoresim.StoredShipmentsOf(ships))}
 	}
 	id, secret := sim.App()
 	return d, d.put(ctx, st, mallsync.Credential{Client: mallsync.AppClient{ClientID: id, ClientSecret: secret}})
