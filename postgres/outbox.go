@@ -57,3 +57,13 @@ func (o *Outbox) MarkOutboxSent(ctx context.Context, ids []int64) error {
 }
 
 var _ mallsync.Outbox = (*Outbox)(nil)
+
+// PendingCount counts the unsent rows (the outbox_unsent index answers it), for progress and
+// summaries.
+func (o *Outbox) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	if err := o.db.GetContext(ctx, &n, `SELECT count(*) FROM outbox WHERE sent_at IS NULL`); err != nil {
+		return 0, fmt.Errorf("counting unsent outbox rows: %w", interpret(err))
+	}
+	return n, nil
+}

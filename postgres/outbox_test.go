@@ -137,6 +137,9 @@ func TestPendingOutboxOrderAndLimit(t *testing.T) {
 	for i, id := range []string{"R1", "R2", "R3"} {
 		apply(t, b, mallsync.Page{Claims: []mallsync.Claim{claim(id, "requested", "R00", t0.Add(time.Duration(i)*time.Minute), "L-"+id)}})
 	}
+	if n, err := o.PendingCount(ctx); err != nil || n != 3 {
+		t.Fatalf("pending count = %d, %v; want 3", n, err)
+	}
 	first, err := o.PendingOutbox(ctx, 2)
 	if err != nil || len(first) != 2 || first[0].ID >= first[1].ID {
 		t.Fatalf("first two = %+v, %v", first, err)
@@ -147,6 +150,9 @@ func TestPendingOutboxOrderAndLimit(t *testing.T) {
 	rest, err := o.PendingOutbox(ctx, 2)
 	if err != nil || len(rest) != 1 || rest[0].ID <= first[1].ID {
 		t.Fatalf("rest = %+v, %v", rest, err)
+	}
+	if n, err := o.PendingCount(ctx); err != nil || n != 1 {
+		t.Fatalf("pending count after marking two = %d, %v; want 1", n, err)
 	}
 	if _, err := o.PendingOutbox(ctx, 0); mallsync.ErrorCode(err) != mallsync.EINVALID {
 		t.Errorf("limit 0: err = %v, want EINVALID", err)

@@ -43,11 +43,11 @@ type ownershipStock struct {
 func waitForOutbox(ctx context.Context, st stores, max time.Duration, say func(string, ...any)) {
 	deadline := time.Now().Add(max)
 	for {
-		pending, err := st.outbox.PendingOutbox(ctx, 1000)
-		if err != nil || len(pending) == 0 || time.Now().After(deadline) {
+		pending, err := st.outbox.PendingCount(ctx)
+		if err != nil || pending == 0 || time.Now().After(deadline) {
 			return
 		}
-		say("delivering claim events to their return flows: %d pending", len(pending))
+		say("delivering claim events to their return flows: %d pending", pending)
 		select {
 		case <-ctx.Done():
 			return
@@ -66,11 +66,10 @@ func buildReturnsReport(ctx context.Context, st stores, tc client.Client, malls 
 		}
 		*n = res.GetCount()
 	}
-	pending, err := st.outbox.PendingOutbox(ctx, 100000)
-	if err != nil {
+	var err error
+	if r.OutboxPending, err = st.outbox.PendingCount(ctx); err != nil {
 		return r, err
 	}
-	r.OutboxPending = len(pending)
 	counts, err := st.tasks.TaskCounts(ctx)
 	if err != nil {
 		return r, err
