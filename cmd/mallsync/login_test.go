@@ -11,8 +11,6 @@ import (
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/console"
-	"github.com/mallsync/mallsync/postgres/pgtest"
-	"github.com/mallsync/mallsync/secret"
 )
 
 // serve's mux with the login routes: a user logs in, reads with the cookie, is refused a
@@ -20,13 +18,7 @@ import (
 func TestServeMuxLogin(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	k, _ := secret.NewKey()
-	key, _ := secret.ParseKey(k)
-	box, err := secret.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newStores(pgtest.DB(t), box)
+	s := testStores(t)
 	if _, err := s.users.CreateUser(ctx, "kim", mallsync.RoleLogistics, "kim-password-123"); err != nil {
 		t.Fatal(err)
 	}

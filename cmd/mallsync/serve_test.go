@@ -12,8 +12,6 @@ import (
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/console"
 	"github.com/mallsync/mallsync/mappings"
-	"github.com/mallsync/mallsync/postgres/pgtest"
-	"github.com/mallsync/mallsync/secret"
 )
 
 // recordingSignaler remembers the malls it was asked to sync.
@@ -27,13 +25,7 @@ func (r *recordingSignaler) SyncNow(_ context.Context, mall mallsync.MallKey, _ 
 func TestServeMuxRoutes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	k, _ := secret.NewKey()
-	key, _ := secret.ParseKey(k)
-	box, err := secret.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newStores(pgtest.DB(t), box)
+	s := testStores(t)
 	demo, err := mappings.DemoMalls(time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -88,13 +80,7 @@ func TestServeMuxRoutes(t *testing.T) {
 func TestServeMountsTheAPIs(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	k, _ := secret.NewKey()
-	key, _ := secret.ParseKey(k)
-	box, err := secret.NewBox(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := newStores(pgtest.DB(t), box)
+	s := testStores(t)
 	demo, err := mappings.DemoMalls(time.Now())
 	if err != nil {
 		t.Fatal(err)
