@@ -109,12 +109,6 @@ func UserFrom(ctx context.Context) (User, bool) {
 	return u, ok
 }
 
-// authenticate lets a request through to next only with a valid bearer token, and puts its
-// user in the request's context.
-func (a *taskAPI) authenticate(next http.Handler) http.Handler {
-	return authenticate(a.auth, a.logger, next)
-}
-
 // authenticate is the credentials check of every API handler of the package. A request
 // carries either "Authorization: Bearer <token>" (scripts; auth.Authenticate decides) or the
 // session cookie of a login (people; only when auth is a SessionAuthenticator). A request

@@ -3,6 +3,7 @@ package console
 import (
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -97,6 +98,14 @@ func (a *loginAPI) login(w http.ResponseWriter, r *http.Request) {
 		a.audit.record(r, User{Name: clip(name)}, "login.refused", "", map[string]any{"auth": "password"})
 		a.logger.InfoContext(r.Context(), "login refused")
 		pause(r, time.Until(start.Add(a.delay)))
+		if isForm(r) {
+			to := "/login?failed=1"
+			if next := localPath(r.PostForm.Get("next")); next != "" {
+				to += "&next=" + url.QueryEscape(next)
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
 		writeErrorCode(w, http.StatusUnauthorized, "unauthorized", "wrong user name or password")
 		return
 	}
@@ -110,7 +119,11 @@ func (a *loginAPI) login(w http.ResponseWriter, r *http.Request) {
 	a.logger.InfoContext(r.Context(), "login", "user", ns.User.Name, "role", string(ns.User.Role))
 	if isForm(r) {
 		w.Header().Set("Cache-Control", "no-store")
-		http.Redirect(w, r, "/", http.StatusSeeOther)
+		to := localPath(r.PostForm.Get("next"))
+		if to == "" {
+			to = "/"
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"user": ns.User.Name, "role": string(ns.User.Role), "csrf": ns.CSRF})

@@ -46,18 +46,29 @@ func NewReorderAPI(deps ReorderDeps) http.Handler {
 	if deps.Reorders == nil || deps.Auth == nil {
 		panic("console.NewReorderAPI: Reorders and Auth are required")
 	}
+	a := newReorderAPI(deps)
+	mux := http.NewServeMux()
+	a.routes(mux)
+	apiNotFound(mux)
+	return authenticate(deps.Auth, a.logger, mux)
+}
+
+// newReorderAPI builds the reorder handlers over deps.
+func newReorderAPI(deps ReorderDeps) *reorderAPI {
 	a := &reorderAPI{reorders: deps.Reorders, logger: deps.Logger}
 	if a.logger == nil {
 		a.logger = slog.Default()
 	}
 	a.audit = auditor{log: deps.Audit, logger: a.logger}
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /api/orders/{mall}/{order}/reorder-of", a.mark)
-	mux.HandleFunc("GET /api/orders/{mall}/{order}/reorder", a.get)
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeErrorCode(w, http.StatusNotFound, "not_found", "no such API route")
+	return a
+}
+
+// routes adds the reorder API's routes to mux.
+func (a *reorderAPI) routes(mux *http.ServeMux) {
+	addRoutes(mux, []route{
+		{"POST", "/api/orders/{mall}/{order}/reorder-of", a.mark},
+		{"GET", "/api/orders/{mall}/{order}/reorder", a.get},
 	})
-	return authenticate(deps.Auth, a.logger, mux)
 }
 
 // allowed writes the refusal and returns false when the user may not take action.

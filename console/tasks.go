@@ -50,8 +50,20 @@ type taskAPI struct {
 //
 // It panics when deps lacks Tasks or Auth.
 func NewTaskAPI(deps TaskDeps) http.Handler {
-	if deps.Tasks == nil || deps.Auth == nil {
+	if deps.Auth == nil {
 		panic("console.NewTaskAPI: Tasks and Auth are required")
+	}
+	a := newTaskAPI(deps)
+	mux := http.NewServeMux()
+	a.routes(mux)
+	apiNotFound(mux)
+	return authenticate(deps.Auth, a.logger, mux)
+}
+
+// newTaskAPI builds the task handlers over deps.
+func newTaskAPI(deps TaskDeps) *taskAPI {
+	if deps.Tasks == nil {
+		panic("console: Tasks is required")
 	}
 	a := &taskAPI{tasks: deps.Tasks, returns: deps.Returns, auth: deps.Auth, logger: deps.Logger, now: deps.NowFunc}
 	if a.logger == nil {
@@ -61,11 +73,12 @@ func NewTaskAPI(deps TaskDeps) http.Handler {
 		a.now = time.Now
 	}
 	a.audit = auditor{log: deps.Audit, logger: a.logger}
-	mux := http.NewServeMux()
-	routes := []struct {
-		method, path string
-		h            http.HandlerFunc
-	}{
+	return a
+}
+
+// routes adds the task API's routes to mux.
+func (a *taskAPI) routes(mux *http.ServeMux) {
+	addRoutes(mux, []route{
 		{"GET", "/api/tasks", a.list},
 		{"GET", "/api/tasks/{id}", a.get},
 		{"POST", "/api/tasks/{id}/claim", a.claim},
@@ -73,22 +86,7 @@ func NewTaskAPI(deps TaskDeps) http.Handler {
 		{"POST", "/api/tasks/{id}/memos", a.addMemo},
 		{"POST", "/api/tasks/{id}/reassign", a.reassign},
 		{"POST", "/api/tasks/{id}/priority", a.setPriority},
-	}
-	for _, rt := range routes {
-		mux.HandleFunc(rt.method+" "+rt.path, rt.h)
-		allow := rt.method
-		if allow == "GET" {
-			allow = "GET, HEAD"
-		}
-		mux.HandleFunc(rt.path, func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Allow", allow)
-			writeErrorCode(w, http.StatusMethodNotAllowed, "method_not_allowed", r.Method+" is not allowed here: use "+rt.method)
-		})
-	}
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		writeErrorCode(w, http.StatusNotFound, "not_found", "no such API route")
 	})
-	return a.authenticate(mux)
 }
 
 // taskID reads the {id} of the path.
