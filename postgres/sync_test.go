@@ -257,6 +257,18 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	// 00010 adds the order search's indexes and phone_digits; the step down drops them and
+	// nothing else (pg_trgm stays: other schemas of the database may use it).
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname IN
+		('orders_platform_order_id', 'orders_buyer_phone_last4', 'order_lines_product_trgm')`); n != 0 || !exists("users") {
+		t.Fatalf("after migrating 00010 down: search indexes = %d, users kept = %v", n, exists("users"))
+	}
+	if n := count(t, b, `SELECT count(*) FROM pg_proc WHERE proname = 'phone_digits' AND pronamespace = current_schema()::regnamespace`); n != 0 {
+		t.Fatalf("phone_digits survived migrating 00010 down")
+	}
 	// 00009 adds users, sessions, API tokens and the audit log (with its trigger function);
 	// the step down drops them and nothing else.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
