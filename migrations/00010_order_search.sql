@@ -14,8 +14,8 @@ CREATE FUNCTION phone_digits(phone text) RETURNS text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     RETURN regexp_replace(phone, '[^0-9]', '', 'g');
 
-CREATE INDEX orders_buyer_phone ON orders (phone_digits(buyer_phone)) WHERE buyer_phone <> '';
-CREATE INDEX orders_receiver_phone ON orders (phone_digits(receiver_phone)) WHERE receiver_phone <> '';
+-- A full phone is looked up through its last four digits too (then compared whole): about 50
+-- orders share a suffix in a million lines, and two fewer indexes keep the sync's writes cheaper.
 CREATE INDEX orders_buyer_phone_last4 ON orders (right(phone_digits(buyer_phone), 4), ordered_at DESC)
     WHERE buyer_phone <> '';
 CREATE INDEX orders_receiver_phone_last4 ON orders (right(phone_digits(receiver_phone), 4), ordered_at DESC)
@@ -55,7 +55,5 @@ DROP INDEX orders_receiver_name;
 DROP INDEX orders_buyer_name;
 DROP INDEX orders_receiver_phone_last4;
 DROP INDEX orders_buyer_phone_last4;
-DROP INDEX orders_receiver_phone;
-DROP INDEX orders_buyer_phone;
 DROP FUNCTION phone_digits(text);
 DROP INDEX orders_platform_order_id;

@@ -127,9 +127,10 @@ func searchSQL(s searchTerms, mallID int64, limit int) (string, []any) {
 		arm("tracking", shipOrders, `s.tracking_no = ANY(`+exact+`) AND s.tracking_no <> ''`)
 	}
 	if s.Phone != "" {
-		p := args.bind(s.Phone)
-		arm("phone", orders, `phone_digits(o.buyer_phone) = `+p+` AND o.buyer_phone <> ''`)
-		arm("phone", orders, `phone_digits(o.receiver_phone) = `+p+` AND o.receiver_phone <> ''`)
+		// through the last-four index, then the whole number
+		p, last4 := args.bind(s.Phone), args.bind(s.Phone[len(s.Phone)-4:])
+		arm("phone", orders, `right(phone_digits(o.buyer_phone), 4) = `+last4+` AND phone_digits(o.buyer_phone) = `+p+` AND o.buyer_phone <> ''`)
+		arm("phone", orders, `right(phone_digits(o.receiver_phone), 4) = `+last4+` AND phone_digits(o.receiver_phone) = `+p+` AND o.receiver_phone <> ''`)
 	}
 	if s.PhoneLast4 != "" {
 		p := args.bind(s.PhoneLast4)
