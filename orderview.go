@@ -86,29 +86,29 @@ type OrderReader interface {
 
 // ReturnFlowView is a running or finished return flow as the order page shows it.
 type ReturnFlowView struct {
-	WorkflowID string
-	ClaimID    string
-	Kind       ClaimKind
-	Stage      string
-	Outcome    string
-	Decision   string
-	DecidedBy  string
-	Reason     string
-	Arrived    bool
-	Refunded   bool
+	WorkflowID string    `json:"workflow_id"`
+	ClaimID    string    `json:"claim_id"`
+	Kind       ClaimKind `json:"kind"`
+	Stage      string    `json:"stage"`
+	Outcome    string    `json:"outcome,omitempty"`
+	Decision   string    `json:"decision,omitempty"`
+	DecidedBy  string    `json:"decided_by,omitempty"`
+	Reason     string    `json:"reason,omitempty"`
+	Arrived    bool      `json:"arrived"`
+	Refunded   bool      `json:"refunded"`
 	// Waiting is the task the flow waits for (0 = none).
-	Waiting   int64
-	Escalated []string
-	History   []ReturnFlowStep
+	Waiting   int64            `json:"waiting_task,omitempty"`
+	Escalated []string         `json:"escalated,omitempty"`
+	History   []ReturnFlowStep `json:"history"`
 	// Allowed are the actions an agent may take now: approve, reject, withdraw.
-	Allowed []string
+	Allowed []string `json:"allowed"`
 }
 
 // ReturnFlowStep is one entry of a flow's history.
 type ReturnFlowStep struct {
-	At   time.Time
-	What string
-	By   string
+	At   time.Time `json:"at"`
+	What string    `json:"what"`
+	By   string    `json:"by,omitempty"`
 }
 
 // ReturnFlows reads return flows' state.

@@ -77,6 +77,7 @@ func New(deps Deps) http.Handler {
 
 	api := http.NewServeMux()
 	c.tasks.routes(api)
+	c.orderRoutes(api)
 	if deps.Reorders != nil {
 		newReorderAPI(ReorderDeps{Reorders: deps.Reorders, Auth: deps.Auth, Logger: c.logger, Audit: deps.Audit}).routes(api)
 	}
@@ -91,6 +92,7 @@ func New(deps Deps) http.Handler {
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", c.pages.pageAuth(deps.Auth, allRoles, c.home))
+	c.orderPages(mux)
 	return mux
 }
 

@@ -45,6 +45,7 @@ var pageFuncs = template.FuncMap{
 	"path":      url.PathEscape,
 	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
 	"hasPrefix": strings.HasPrefix,
+	"status":    statusLabel,
 }
 
 // newPages parses every page with the layout. It panics on a template that does not parse:
@@ -247,4 +248,19 @@ func formatAge(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%d분", mins)
 	}
+}
+
+// statusLabels are the unified line statuses as agents say them.
+var statusLabels = map[mallsync.LineStatus]string{
+	mallsync.LinePendingPayment: "입금전", mallsync.LinePaid: "결제완료", mallsync.LinePreparing: "상품준비중",
+	mallsync.LineShipped: "배송중", mallsync.LineDelivered: "배송완료", mallsync.LineConfirmed: "구매확정",
+	mallsync.LineCanceled: "취소", mallsync.LineReturned: "반품", mallsync.LineExchanged: "교환",
+}
+
+// statusLabel is a unified status's Korean name with its code: "배송중 shipped".
+func statusLabel(s mallsync.LineStatus) string {
+	if l, ok := statusLabels[s]; ok {
+		return l + " " + string(s)
+	}
+	return string(s)
 }

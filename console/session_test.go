@@ -25,6 +25,7 @@ var passwords = map[string]string{
 	"lee":  "lee-password-123",
 	"boss": "boss-password-123",
 	"gone": "gone-password-123",
+	"sam":  "sam-password-123", // sales, in the order console's tests
 }
 
 const (
