@@ -89,7 +89,7 @@ func TestReorderAPI(t *testing.T) {
 		{"unknown field", "POST", "/api/orders/shop-a/R-1/reorder-of", agentToken, `{"orig":"O-1"}`, http.StatusBadRequest, "invalid", ""},
 		{"read unmarked", "GET", "/api/orders/shop-a/R-9/reorder", logisticsToken, "", http.StatusNotFound, "not_found", "not marked"},
 		{"sales may not read", "GET", "/api/orders/shop-a/R-9/reorder", salesToken, "", http.StatusForbidden, "forbidden", ""},
-		{"GET on the mark route", "GET", "/api/orders/shop-a/R-1/reorder-of", agentToken, "", http.StatusNotFound, "not_found", ""},
+		{"GET on the mark route", "GET", "/api/orders/shop-a/R-1/reorder-of", agentToken, "", http.StatusMethodNotAllowed, "method_not_allowed", "use POST"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
