@@ -181,7 +181,8 @@ func TestLogin(t *testing.T) {
 		{"wrong password", "application/json", `{"name":"kim","password":"kim-password-124"}`, 401, "", ""},
 		{"unknown user", "application/json", `{"name":"nobody","password":"kim-password-123"}`, 401, "", ""},
 		{"disabled user", "application/json", `{"name":"gone","password":"gone-password-123"}`, 401, "", ""},
-		{"wrong password in a form", "application/x-www-form-urlencoded", "name=kim&password=nope-nope-nope", 401, "", ""},
+		// a refused form login goes back to the login page, which says so
+		{"wrong password in a form", "application/x-www-form-urlencoded", "name=kim&password=nope-nope-nope", 303, "", ""},
 		{"no password", "application/json", `{"name":"kim"}`, 400, "", ""},
 		{"not JSON", "application/json", `name=kim`, 400, "", ""},
 	}
@@ -194,8 +195,12 @@ func TestLogin(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.wantStatus, rec.Body)
 			}
 			c := sessionCookie(rec)
-			switch tt.wantStatus {
-			case 200, 303:
+			switch {
+			case tt.wantStatus == 303 && tt.wantUser == "":
+				if c != nil || rec.Header().Get("Location") != "/login?failed=1" || took < failDelay {
+					t.Fatalf("refused form login: cookie %v, location %q, took %v", c, rec.Header().Get("Location"), took)
+				}
+			case tt.wantStatus == 200 || tt.wantStatus == 303:
 				if c == nil || !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || len(c.Value) < 40 {
 					t.Fatalf("cookie %+v", c)
 				}
@@ -211,7 +216,7 @@ func TestLogin(t *testing.T) {
 				if strings.Contains(rec.Body.String(), c.Value) || strings.Contains(rec.Body.String(), "password") {
 					t.Fatalf("the answer shows the session token or the password: %s", rec.Body)
 				}
-			case 401:
+			case tt.wantStatus == 401:
 				if c != nil || rec.Body.String() != generic {
 					t.Fatalf("refusal: cookie %v, body %s", c, rec.Body)
 				}
