@@ -27,9 +27,7 @@ func TestServeMuxLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := newServeMux(s, &recordingSignaler{}, nil)
-	apiAuth := mountLogin(mux, s, static, false, nil)
-	mountTaskAPI(mux, s, apiAuth, nil, nil)
-	mountReorderAPI(mux, s, newRegistry(s, nil, 0, nil), apiAuth, nil)
+	mountConsole(mux, s, consoleParts{static: static, reg: newRegistry(s, nil, 0, nil)})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
@@ -66,7 +64,10 @@ func TestServeMuxLogin(t *testing.T) {
 		header                   map[string]string
 		want                     int
 	}{
-		{"GET /login is not a route yet", "GET", "/login", "", nil, http.StatusMethodNotAllowed},
+		{"the login page", "GET", "/login", "", nil, http.StatusOK},
+		{"the health check beside the console", "GET", "/healthz", "", nil, http.StatusOK},
+		{"an order search with the cookie (logistics may)", "GET", "/api/orders?q=5678", "", map[string]string{"Cookie": cookie}, 200},
+		{"the search page without a session", "GET", "/orders?q=5678", "", nil, http.StatusOK}, // redirected to /login
 		{"tasks with the cookie", "GET", "/api/tasks", "", map[string]string{"Cookie": cookie}, 200},
 		{"a reorder read with the cookie", "GET", "/api/orders/demo/1/reorder", "", map[string]string{"Cookie": cookie}, 404},
 		{"a change without the CSRF token", "POST", "/api/tasks/1/claim", "", map[string]string{"Cookie": cookie}, 403},

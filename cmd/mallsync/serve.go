@@ -11,11 +11,8 @@ import (
 	"time"
 
 	"github.com/mallsync/mallsync"
-	"github.com/mallsync/mallsync/connectors"
 	"github.com/mallsync/mallsync/connectors/cafe24"
 	"github.com/mallsync/mallsync/console"
-	"github.com/mallsync/mallsync/reorders"
-	"github.com/mallsync/mallsync/workflows/returns"
 	syncwf "github.com/mallsync/mallsync/workflows/sync"
 )
 
@@ -53,10 +50,8 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
 	mux := newServeMux(s, syncwf.Signaler{Client: c}, logger)
-	apiAuth := mountLogin(mux, s, auth, false, logger)
-	mountTaskAPI(mux, s, apiAuth, returns.Actions{Client: c}, logger)
-	mountReorderAPI(mux, s, newRegistry(s, logger, 0, nil), apiAuth, logger)
-	fmt.Fprintf(stdout, "serving on http://%s (webhooks: POST /webhooks/cafe24; OAuth callback: GET %s; tasks API: /api/tasks; reorders: /api/orders/{mall}/{order}/reorder-of)\n", ln.Addr(), callbackPath)
+	mountConsole(mux, s, consoleParts{static: auth, temporal: c, reg: newRegistry(s, logger, 0, nil), logger: logger})
+	fmt.Fprintf(stdout, "serving on http://%s (console: /login; JSON API: /api/; webhooks: POST /webhooks/cafe24; OAuth callback: GET %s)\n", ln.Addr(), callbackPath)
 	return serveHTTP(ctx, ln, mux)
 }
 
@@ -70,19 +65,6 @@ func newServeMux(s stores, signal cafe24.Signaler, logger *slog.Logger) *http.Se
 		_, _ = io.WriteString(w, "ok\n")
 	})
 	return mux
-}
-
-// mountTaskAPI serves the tasks' JSON API under /api/: every route needs a bearer token that
-// auth knows, and completing a task a workflow waits for goes through actions.
-func mountTaskAPI(mux *http.ServeMux, s stores, auth console.Authenticator, actions mallsync.ReturnActions, logger *slog.Logger) {
-	mux.Handle("/api/", console.NewTaskAPI(console.TaskDeps{Tasks: s.tasks, Returns: actions, Auth: auth, Audit: s.audit, Logger: logger}))
-}
-
-// mountReorderAPI serves the pre-shipped reorder actions under /api/orders/: an agent marks an
-// order as a reorder of a delivered one, and its invoice is written back through reg.
-func mountReorderAPI(mux *http.ServeMux, s stores, reg *connectors.Registry, auth console.Authenticator, logger *slog.Logger) {
-	svc := &reorders.Service{Store: s.reorders, Malls: s.malls, Connectors: reg, Logger: logger}
-	mux.Handle("/api/orders/", console.NewReorderAPI(console.ReorderDeps{Reorders: svc, Auth: auth, Audit: s.audit, Logger: logger}))
 }
 
 // serveHTTP serves h on ln until ctx is done, then shuts down gracefully.

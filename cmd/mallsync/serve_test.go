@@ -93,8 +93,7 @@ func TestServeMountsTheAPIs(t *testing.T) {
 		t.Fatal(err)
 	}
 	mux := newServeMux(s, &recordingSignaler{}, nil)
-	mountTaskAPI(mux, s, auth, nil, nil)
-	mountReorderAPI(mux, s, newRegistry(s, nil, 0, nil), auth, nil)
+	mountConsole(mux, s, consoleParts{static: auth, reg: newRegistry(s, nil, 0, nil)})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	tests := []struct {
