@@ -91,6 +91,7 @@ func New(deps Deps) http.Handler {
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", c.pages.pageAuth(deps.Auth, allRoles, c.home))
+	c.taskPages(mux)
 	return mux
 }
 
