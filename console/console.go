@@ -93,6 +93,7 @@ func New(deps Deps) http.Handler {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", c.pages.pageAuth(deps.Auth, allRoles, c.home))
 	c.orderPages(mux)
+	c.taskPages(mux)
 	return mux
 }
 

@@ -45,7 +45,7 @@ var pageFuncs = template.FuncMap{
 	"path":      url.PathEscape,
 	"has":       func(list []string, s string) bool { return slices.Contains(list, s) },
 	"hasPrefix": strings.HasPrefix,
-	"status":    statusLabel,
+	"status":    lineStatusLabel,
 }
 
 // newPages parses every page with the layout. It panics on a template that does not parse:
@@ -250,16 +250,16 @@ func formatAge(d time.Duration) string {
 	}
 }
 
-// statusLabels are the unified line statuses as agents say them.
-var statusLabels = map[mallsync.LineStatus]string{
+// lineStatusLabels are the unified line statuses as agents say them.
+var lineStatusLabels = map[mallsync.LineStatus]string{
 	mallsync.LinePendingPayment: "입금전", mallsync.LinePaid: "결제완료", mallsync.LinePreparing: "상품준비중",
 	mallsync.LineShipped: "배송중", mallsync.LineDelivered: "배송완료", mallsync.LineConfirmed: "구매확정",
 	mallsync.LineCanceled: "취소", mallsync.LineReturned: "반품", mallsync.LineExchanged: "교환",
 }
 
-// statusLabel is a unified status's Korean name with its code: "배송중 shipped".
-func statusLabel(s mallsync.LineStatus) string {
-	if l, ok := statusLabels[s]; ok {
+// lineStatusLabel is a unified status's Korean name with its code: "배송중 shipped".
+func lineStatusLabel(s mallsync.LineStatus) string {
+	if l, ok := lineStatusLabels[s]; ok {
 		return l + " " + string(s)
 	}
 	return string(s)

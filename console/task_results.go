@@ -16,20 +16,53 @@ import (
 //
 // decodeResult reads and checks the request's result for a task of kind and returns it as the
 // JSON to store or hand to the workflow (mallsync.InspectionResult, mallsync.ReshipmentResult,
-// followupResult).
+// followupResult). formResult reads the same from a page's form; both check with checkResult.
 func decodeResult(r *http.Request, kind mallsync.TaskKind) (json.RawMessage, error) {
-	var out any
+	var in any
 	switch kind {
 	case mallsync.TaskInspection, mallsync.TaskPhotoReview:
-		var in struct {
-			Defect      *bool                `json:"defect"`
-			Grade       string               `json:"grade"`
-			Disposition mallsync.Disposition `json:"disposition"`
-			Note        string               `json:"note"`
-		}
-		if err := decodeBody(r, &in, false); err != nil {
+		var v inspectionInput
+		if err := decodeBody(r, &v, false); err != nil {
 			return nil, err
 		}
+		in = v
+	case mallsync.TaskReshipment, mallsync.TaskReturnToSupplier:
+		var v mallsync.ReshipmentResult
+		if err := decodeBody(r, &v, false); err != nil {
+			return nil, err
+		}
+		in = v
+	case mallsync.TaskAgentFollowup:
+		var v followupResult
+		if err := decodeBody(r, &v, false); err != nil {
+			return nil, err
+		}
+		in = v
+	default:
+		return nil, unknownResultKind(kind)
+	}
+	return checkResult(in)
+}
+
+// inspectionInput is an inspection's result as a person sends it: defect may be missing.
+type inspectionInput struct {
+	Defect      *bool                `json:"defect"`
+	Grade       string               `json:"grade"`
+	Disposition mallsync.Disposition `json:"disposition"`
+	Note        string               `json:"note"`
+}
+
+// followupResult is what completes an agent follow-up: what the agent did.
+type followupResult struct {
+	Note string `json:"note"`
+}
+
+// checkResult checks a decoded result (inspectionInput, mallsync.ReshipmentResult or
+// followupResult) and returns it as the JSON to store or hand to the workflow.
+func checkResult(in any) (json.RawMessage, error) {
+	var out any
+	switch in := in.(type) {
+	case inspectionInput:
 		switch {
 		case in.Defect == nil:
 			return nil, mallsync.Errorf(mallsync.EINVALID, "defect is required: true or false")
@@ -42,11 +75,7 @@ func decodeResult(r *http.Request, kind mallsync.TaskKind) (json.RawMessage, err
 			return nil, err
 		}
 		out = mallsync.InspectionResult{Defect: *in.Defect, Grade: in.Grade, Disposition: in.Disposition, Note: in.Note}
-	case mallsync.TaskReshipment, mallsync.TaskReturnToSupplier:
-		var in mallsync.ReshipmentResult
-		if err := decodeBody(r, &in, false); err != nil {
-			return nil, err
-		}
+	case mallsync.ReshipmentResult:
 		if err := checkText("carrier_code", in.CarrierCode, true, maxTrackingRunes); err != nil {
 			return nil, err
 		}
@@ -54,17 +83,13 @@ func decodeResult(r *http.Request, kind mallsync.TaskKind) (json.RawMessage, err
 			return nil, err
 		}
 		out = in
-	case mallsync.TaskAgentFollowup:
-		var in followupResult
-		if err := decodeBody(r, &in, false); err != nil {
-			return nil, err
-		}
+	case followupResult:
 		if err := checkText("note", in.Note, true, maxNoteRunes); err != nil {
 			return nil, err
 		}
 		out = in
 	default:
-		return nil, mallsync.Errorf(mallsync.EINVALID, "tasks of kind %q cannot be completed here", kind)
+		return nil, fmt.Errorf("checking a result of type %T: no such result", in)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -73,9 +98,9 @@ func decodeResult(r *http.Request, kind mallsync.TaskKind) (json.RawMessage, err
 	return b, nil
 }
 
-// followupResult is what completes an agent follow-up: what the agent did.
-type followupResult struct {
-	Note string `json:"note"`
+// unknownResultKind is the refusal to complete a task of a kind without a result.
+func unknownResultKind(kind mallsync.TaskKind) error {
+	return mallsync.Errorf(mallsync.EINVALID, "tasks of kind %q cannot be completed here", kind)
 }
 
 func validDisposition(d mallsync.Disposition) bool {

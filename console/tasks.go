@@ -4,7 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mallsync/mallsync"
@@ -81,17 +80,16 @@ func (a *taskAPI) routes(mux *http.ServeMux) {
 	addRoutes(mux, []route{
 		{"GET", "/api/tasks", a.list},
 		{"GET", "/api/tasks/{id}", a.get},
-		{"POST", "/api/tasks/{id}/claim", a.claim},
-		{"POST", "/api/tasks/{id}/complete", a.complete},
-		{"POST", "/api/tasks/{id}/memos", a.addMemo},
-		{"POST", "/api/tasks/{id}/reassign", a.reassign},
-		{"POST", "/api/tasks/{id}/priority", a.setPriority},
+		{"POST", "/api/tasks/{id}/claim", a.postClaim},
+		{"POST", "/api/tasks/{id}/complete", a.postComplete},
+		{"POST", "/api/tasks/{id}/memos", a.postMemo},
+		{"POST", "/api/tasks/{id}/reassign", a.postReassign},
+		{"POST", "/api/tasks/{id}/priority", a.postPriority},
 	})
 }
 
-// taskID reads the {id} of the path.
-func taskID(r *http.Request) (int64, error) {
-	raw := r.PathValue("id")
+// parseTaskID reads the {id} of a task's path.
+func parseTaskID(raw string) (int64, error) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
 		return 0, mallsync.Errorf(mallsync.EINVALID, "task id %q: expected a positive whole number", clip(raw))
@@ -116,25 +114,12 @@ func forbidden(u User, action taskAction, kind mallsync.TaskKind) error {
 }
 
 // begin starts an action on the task of the path: it checks the id and the user's role and
-// loads the task. On failure it has written the error and returns false.
+// loads the task (load). On failure it has written the error and returns false.
 func (a *taskAPI) begin(w http.ResponseWriter, r *http.Request, action taskAction) (mallsync.Task, User, bool) {
 	u, _ := UserFrom(r.Context())
-	if !mayEver(u.Role, action) {
-		writeError(w, r, a.logger, forbidden(u, action, ""))
-		return mallsync.Task{}, u, false
-	}
-	id, err := taskID(r)
+	t, err := a.load(r.Context(), u, action, r.PathValue("id"))
 	if err != nil {
 		writeError(w, r, a.logger, err)
-		return mallsync.Task{}, u, false
-	}
-	t, err := a.tasks.Task(r.Context(), id)
-	if err != nil {
-		writeError(w, r, a.logger, err)
-		return mallsync.Task{}, u, false
-	}
-	if !may(u.Role, action, t.Kind) {
-		writeError(w, r, a.logger, forbidden(u, action, t.Kind))
 		return mallsync.Task{}, u, false
 	}
 	return t, u, true
@@ -205,7 +190,7 @@ func (a *taskAPI) get(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"task": toDetailJSON(t, a.now())})
 }
 
-func (a *taskAPI) claim(w http.ResponseWriter, r *http.Request) {
+func (a *taskAPI) postClaim(w http.ResponseWriter, r *http.Request) {
 	t, u, ok := a.begin(w, r, actClaim)
 	if !ok {
 		return
@@ -215,18 +200,17 @@ func (a *taskAPI) claim(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if _, err := a.tasks.ClaimTask(r.Context(), t.ID, u.Name); err != nil {
+	if err := a.claimTask(r, u, t); err != nil {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	a.acted(r, u, actClaim, t)
 	a.respond(w, r, http.StatusOK, t.ID)
 }
 
-// complete completes the task with the result in the body. A task a workflow waits for is
-// completed through the workflow (which may refuse, 409 or 422 with its reason, and closes the
-// task itself: 202 while it has not yet); any other task in the store.
-func (a *taskAPI) complete(w http.ResponseWriter, r *http.Request) {
+// postComplete completes the task with the result in the body. A task a workflow waits for
+// is completed through the workflow (which may refuse, 409 or 422 with its reason, and closes
+// the task itself: 202 while it has not yet); any other task in the store.
+func (a *taskAPI) postComplete(w http.ResponseWriter, r *http.Request) {
 	t, u, ok := a.begin(w, r, actComplete)
 	if !ok {
 		return
@@ -236,29 +220,11 @@ func (a *taskAPI) complete(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if closed(t.Status) {
-		writeError(w, r, a.logger, mallsync.Errorf(mallsync.ECONFLICT, "task %d is already %s", t.ID, t.Status))
+	after, err := a.completeTask(r, u, t, result)
+	if ref, refused := asRefusal(err); refused {
+		writeRefusal(w, r, a.logger, ref.err)
 		return
 	}
-	if t.WorkflowID == "" {
-		if _, err := a.tasks.CompleteTask(r.Context(), t.ID, result, u.Name); err != nil {
-			writeError(w, r, a.logger, err)
-			return
-		}
-		a.acted(r, u, actComplete, t, "via", "store")
-		a.respond(w, r, http.StatusOK, t.ID)
-		return
-	}
-	if a.returns == nil {
-		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EUNAVAILABLE, "task %d belongs to a workflow, and workflows cannot be reached from here", t.ID))
-		return
-	}
-	if err := a.returns.CompleteTask(r.Context(), t.WorkflowID, t.ID, result, u.Name); err != nil {
-		writeRefusal(w, r, a.logger, err)
-		return
-	}
-	a.acted(r, u, actComplete, t, "via", "workflow")
-	after, err := a.tasks.Task(r.Context(), t.ID)
 	if err != nil {
 		writeError(w, r, a.logger, err)
 		return
@@ -270,7 +236,7 @@ func (a *taskAPI) complete(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, map[string]any{"task": toDetailJSON(after, a.now())})
 }
 
-func (a *taskAPI) addMemo(w http.ResponseWriter, r *http.Request) {
+func (a *taskAPI) postMemo(w http.ResponseWriter, r *http.Request) {
 	t, u, ok := a.begin(w, r, actMemo)
 	if !ok {
 		return
@@ -282,19 +248,14 @@ func (a *taskAPI) addMemo(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if err := checkText("body", in.Body, true, maxMemoRunes); err != nil {
+	if err := a.addMemo(r, u, t, in.Body); err != nil {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if err := a.tasks.AddMemo(r.Context(), t.ID, mallsync.Memo{Author: u.Name, Body: strings.TrimSpace(in.Body)}); err != nil {
-		writeError(w, r, a.logger, err)
-		return
-	}
-	a.acted(r, u, actMemo, t)
 	a.respond(w, r, http.StatusCreated, t.ID)
 }
 
-func (a *taskAPI) reassign(w http.ResponseWriter, r *http.Request) {
+func (a *taskAPI) postReassign(w http.ResponseWriter, r *http.Request) {
 	t, u, ok := a.begin(w, r, actReassign)
 	if !ok {
 		return
@@ -310,19 +271,14 @@ func (a *taskAPI) reassign(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EINVALID, `assignee is required ("" to unassign)`))
 		return
 	}
-	if err := checkText("assignee", *in.Assignee, false, maxAssigneeRunes); err != nil {
+	if err := a.reassignTask(r, u, t, *in.Assignee); err != nil {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if _, err := a.tasks.ReassignTask(r.Context(), t.ID, strings.TrimSpace(*in.Assignee), u.Name); err != nil {
-		writeError(w, r, a.logger, err)
-		return
-	}
-	a.acted(r, u, actReassign, t, "assignee", strings.TrimSpace(*in.Assignee))
 	a.respond(w, r, http.StatusOK, t.ID)
 }
 
-func (a *taskAPI) setPriority(w http.ResponseWriter, r *http.Request) {
+func (a *taskAPI) postPriority(w http.ResponseWriter, r *http.Request) {
 	t, u, ok := a.begin(w, r, actPriority)
 	if !ok {
 		return
@@ -334,14 +290,9 @@ func (a *taskAPI) setPriority(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	if !in.Priority.Valid() {
-		writeError(w, r, a.logger, mallsync.Errorf(mallsync.EINVALID, "priority %q: expected low, normal, high or urgent", clip(string(in.Priority))))
-		return
-	}
-	if err := a.tasks.SetPriority(r.Context(), t.ID, in.Priority); err != nil {
+	if err := a.setPriority(r, u, t, in.Priority); err != nil {
 		writeError(w, r, a.logger, err)
 		return
 	}
-	a.acted(r, u, actPriority, t, "priority", string(in.Priority))
 	a.respond(w, r, http.StatusOK, t.ID)
 }
