@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mallsync/mallsync"
@@ -53,6 +55,29 @@ func TestLikeEscaper(t *testing.T) {
 	for in, want := range map[string]string{`50%`: `50\%`, `a_b`: `a\_b`, `c:\x`: `c:\\x`, `니트`: `니트`} {
 		if got := likeEscaper.Replace(in); got != want {
 			t.Errorf("escape %q = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A two-character product search reads only the newest lines (no trigram index can find two
+// characters); three characters and more use the trigram index over every line.
+func TestShortProductSearchesAreBounded(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text    string
+		bounded bool
+	}{{"니트", true}, {"스웨터", false}, {"ab", true}, {"abc", false}} {
+		terms, err := classifySearch(tt.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, args := searchSQL(terms, 0, 50)
+		bounded := strings.Contains(q, "max(id)")
+		if bounded != tt.bounded {
+			t.Errorf("%q: bounded = %v, want %v:\n%s", tt.text, bounded, tt.bounded, q)
+		}
+		if bounded && !slices.Contains(args, any(shortProductWindow)) {
+			t.Errorf("%q: the window is not a bound parameter: %v", tt.text, args)
 		}
 	}
 }
