@@ -43,6 +43,8 @@ type devConfig struct {
 	tport    int
 	noWorker bool
 	interval time.Duration
+	addr     string
+	noStay   bool
 }
 
 // devState records the simulator data set the database was synced from, so that a restart
@@ -74,6 +76,8 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	fs.DurationVar(&cfg.interval, "interval", 30*time.Second, "sync interval of the demo mall (its mall file says 5m; the demo moves faster)")
 	fs.BoolVar(&cfg.noWorker, "no-worker", false, "start no worker; run 'mallsync worker --temporal 127.0.0.1:7233' beside it (same DATABASE_URL and key)")
 	fs.IntVar(&cfg.tport, "temporal-port", 7233, "the dev Temporal server's frontend port (the next three and 6933.. are used too); 0 picks free ports")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "the console's listen address host:port, with demo logins (plain HTTP: keep it on this machine); '' for no console")
+	fs.BoolVar(&cfg.noStay, "no-stay", false, "with --once: exit after the summary even at a terminal (where the console otherwise stays up until Ctrl-C)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -178,12 +182,12 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	if cfg.noLimits {
 		maxCalls = -1
 	}
+	reg := newRegistry(st, logger, maxCalls, sim.Clock().Now)
 	if cfg.noWorker {
 		say("no worker in this process: start one with  mallsync worker --temporal %s  (MALLSYNC_SECRET_KEY=$(cat %s))",
 			tsrv.HostPort(), filepath.Join(cfg.dataDir, "secret.key"))
 	} else {
 		w := worker.New(tc, workflows.TaskQueue, worker.Options{})
-		reg := newRegistry(st, logger, maxCalls, sim.Clock().Now)
 		workflows.Register(w, workflows.Deps{Sync: newSyncActivities(st, reg, logger, sim.Clock().Now),
 			Returns: newReturnActivities(st, reg, tc, logger, sim.Clock().Now)})
 		if err := w.Start(); err != nil {
@@ -194,6 +198,16 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	if err := startDispatcher(ctx, tc); err != nil {
 		return err
+	}
+	consoleURL := ""
+	if cfg.addr != "" {
+		url, stop, err := startDevConsole(ctx, cfg.addr, st, tc, reg, logger)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		consoleURL = url
+		say("console at %s/login (demo logins below the summary; agent / agent-demo-2026)", url)
 	}
 
 	linesBefore, err := st.sync.LineCount(ctx, mall.Key)
@@ -212,6 +226,9 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 		}
 	}
 	if !cfg.once {
+		if consoleURL != "" {
+			printLogins(stdout, consoleURL)
+		}
 		return devForever(ctx, cfg, sim, st, mall, end, stdout, say)
 	}
 	done := make(chan error, 1)
@@ -266,8 +283,17 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	rr.print(stdout)
 	rep.Returns = &rr
+	if consoleURL != "" {
+		printLogins(stdout, consoleURL)
+	}
 	if cfg.json {
-		return json.NewEncoder(stdout).Encode(rep)
+		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+			return err
+		}
+	}
+	if consoleURL != "" && !cfg.noStay && interactive() {
+		fmt.Fprintf(stdout, "the console stays up at %s until Ctrl-C (--no-stay exits at once)\n", consoleURL)
+		<-ctx.Done()
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mallsync/mallsync/postgres"
 	"github.com/mallsync/mallsync/postgres/pgtest"
 )
 
@@ -51,10 +52,10 @@ func TestMallValidate(t *testing.T) {
 // TestDevOnce runs what `make demo` runs, small: Postgres schema, simulator, in-process
 // Temporal, worker; the JSON summary must agree with the simulator's truth.
 func TestDevOnce(t *testing.T) {
-	_, url := pgtest.DBWithURL(t)
+	db, url := pgtest.DBWithURL(t)
 	var out, errb bytes.Buffer
 	args := []string{"dev", "--once", "--json", "--orders", "800", "--seed", "4", "--no-limits",
-		"--data", t.TempDir(), "--temporal-port", "0"}
+		"--data", t.TempDir(), "--temporal-port", "0", "--addr", "127.0.0.1:0"}
 	if err := Run(context.Background(), args, envOf(map[string]string{"DATABASE_URL": url}), &out, &errb); err != nil {
 		t.Fatalf("dev: %v\n%s", err, errb.String())
 	}
@@ -77,6 +78,17 @@ func TestDevOnce(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "mismatches 0") {
 		t.Fatalf("human summary missing:\n%s", out.String())
+	}
+	// the console was served, with a demo login per role that works
+	if !strings.Contains(out.String(), "console: http://127.0.0.1:") || !strings.Contains(out.String(), "agent-demo-2026") {
+		t.Fatalf("no console address or demo logins:\n%s", out.String())
+	}
+	users := postgres.NewUserStore(db)
+	for _, u := range demoUsers {
+		s, err := users.Login(context.Background(), u.name, u.password)
+		if err != nil || s.User.Role != u.role {
+			t.Errorf("demo login %s: %v (role %s)", u.name, err, s.User.Role)
+		}
 	}
 }
 
