@@ -75,7 +75,7 @@ func toMallJSON(m mallsync.Mall) mallJSON {
 	j := mallJSON{Key: string(m.Key), Name: m.Name, Platform: string(m.Platform), Credentials: m.CredentialsRef,
 		Account: accountJSON{MallID: m.Account.MallID, ShopNo: m.Account.ShopNo, VendorID: m.Account.VendorID,
 			SellerID: m.Account.SellerID, APIBase: m.Account.APIBase},
-		Sync: syncJSON{Interval: m.Sync.Interval.String(), BackfillStart: m.Sync.BackfillStart, Lookback: m.Sync.Lookback.String()},
+		Sync:      syncJSON{Interval: m.Sync.Interval.String(), BackfillStart: m.Sync.BackfillStart, Lookback: m.Sync.Lookback.String()},
 		Ownership: ownershipJSON{Default: string(m.Ownership.Default), Rules: []ruleJSON{}},
 		Contacts:  []contactJSON{}}
 	for _, r := range m.Ownership.Rules {

@@ -264,10 +264,10 @@ func TestMallsPageShowsHealth(t *testing.T) {
 	page := rec.Body.String()
 	for _, want := range []string{
 		"데모 카페24 쇼핑몰", "cafe24", "연결됨 connected",
-		"2026-07-10 12:00 KST",                 // last success, in KST
-		"25분",                                  // lag
-		"cafe24 answered 401: invalid_token",   // last error
-		`<td class="num">3</td>`,               // quarantined
+		"2026-07-10 12:00 KST",                    // last success, in KST
+		"25분",                                     // lag
+		"cafe24 answered 401: invalid_token",      // last error
+		`<td class="num">3</td>`,                  // quarantined
 		"supplier_code S0000001 → 위탁 consignment", // an ownership rule
 		"그 밖 otherwise → 직매입 direct purchase",
 		"반품 철회 return withdrawal: 허용 allowed",
