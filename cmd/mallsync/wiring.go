@@ -39,6 +39,7 @@ type stores struct {
 	reorders      *postgres.ReorderStore
 	users         *postgres.UserStore
 	audit         *postgres.AuditLog
+	health        *postgres.MallHealthReader
 }
 
 // openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
@@ -70,7 +71,7 @@ func newStores(db *sqlx.DB, box *secret.Box) stores {
 		states: postgres.NewOAuthStateStore(db, malls), tasks: postgres.NewTaskStore(db, malls),
 		notifications: postgres.NewNotificationStore(db, malls), ledger: postgres.NewLedgerStore(db, malls),
 		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls), reorders: postgres.NewReorderStore(db, malls),
-		users: postgres.NewUserStore(db), audit: postgres.NewAuditLog(db)}
+		users: postgres.NewUserStore(db), audit: postgres.NewAuditLog(db), health: postgres.NewMallHealthReader(db)}
 }
 
 // newRegistry knows every platform connector built so far.
