@@ -28,6 +28,8 @@ type Deps struct {
 	Reorders mallsync.ReorderActions
 	// AdminURL links an order to its mall's own admin; nil shows no link.
 	AdminURL func(m mallsync.Platform, mall mallsync.MallKey, orderID string) string
+	// Malls is the sales section (몰 Malls: mall health and onboarding); nil leaves it out.
+	Malls *MallDeps
 	// Audit gets a row per action a person takes; nil writes none.
 	Audit mallsync.AuditLog
 	// Logger gets internal errors and a line per action; nil means slog.Default.
@@ -81,6 +83,9 @@ func New(deps Deps) http.Handler {
 	if deps.Reorders != nil {
 		newReorderAPI(ReorderDeps{Reorders: deps.Reorders, Auth: deps.Auth, Logger: c.logger, Audit: deps.Audit}).routes(api)
 	}
+	if deps.Malls != nil {
+		c.mallRoutes(api)
+	}
 	apiNotFound(api)
 
 	mux := http.NewServeMux()
@@ -94,6 +99,9 @@ func New(deps Deps) http.Handler {
 	mux.HandleFunc("GET /{$}", c.pages.pageAuth(deps.Auth, allRoles, c.home))
 	c.orderPages(mux)
 	c.taskPages(mux)
+	if deps.Malls != nil {
+		c.mallPages(mux)
+	}
 	return mux
 }
 

@@ -55,10 +55,7 @@ func (f *fakeAudit) Entries(context.Context, mallsync.AuditFilter) ([]mallsync.A
 }
 
 // The console's other parts, which the task pages never call.
-type (
-	noUsers  struct{ mallsync.UserStore }
-	noOrders struct{ mallsync.OrderReader }
-)
+type noUsers struct{ mallsync.UserStore }
 
 type pageBundle struct {
 	h       http.Handler

@@ -24,6 +24,8 @@ type consoleParts struct {
 	temporal client.Client
 	// reg writes reorders' invoices back to the platforms.
 	reg *connectors.Registry
+	// malls is the sales section (mallDeps); nil leaves it out.
+	malls *console.MallDeps
 	// insecureCookies drops the session cookie's Secure flag: dev over plain HTTP only.
 	insecureCookies bool
 	logger          *slog.Logger
@@ -39,6 +41,7 @@ func mountConsole(mux *http.ServeMux, s stores, p consoleParts) {
 		Tasks:           s.tasks,
 		Orders:          s.orders,
 		Reorders:        &reorders.Service{Store: s.reorders, Malls: s.malls, Connectors: p.reg, Logger: p.logger},
+		Malls:           p.malls,
 		AdminURL:        adminURL(s.malls),
 		Audit:           s.audit,
 		Logger:          p.logger,

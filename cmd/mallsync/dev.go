@@ -201,7 +201,7 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	consoleURL := ""
 	if cfg.addr != "" {
-		url, stop, err := startDevConsole(ctx, cfg.addr, st, tc, reg, logger)
+		url, stop, err := startDevConsole(ctx, cfg.addr, st, tc, reg, getenv, logger)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
+	"time"
 
 	"go.temporal.io/sdk/client"
 
@@ -44,17 +47,21 @@ func ensureDemoUsers(ctx context.Context, st stores) error {
 
 // startDevConsole serves the console on addr over plain HTTP (cookies without Secure, so only
 // for this machine) with the demo logins, and returns its URL.
-func startDevConsole(ctx context.Context, addr string, st stores, tc client.Client, reg *connectors.Registry, logger *slog.Logger) (string, func(), error) {
+func startDevConsole(ctx context.Context, addr string, st stores, tc client.Client, reg *connectors.Registry, getenv env, logger *slog.Logger) (string, func(), error) {
 	if err := ensureDemoUsers(ctx, st); err != nil {
 		return "", nil, err
 	}
-	mux := newServeMux(st, syncwf.Signaler{Client: tc}, logger)
-	mountConsole(mux, st, consoleParts{temporal: tc, reg: reg, insecureCookies: true, logger: logger})
-	url, stop, err := serveInBackground(ctx, addr, mux)
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("console: listening on %s: %w (choose another with --addr, or --addr '' for none)", addr, err)
 	}
-	return url, stop, nil
+	url := "http://" + ln.Addr().String()
+	mux := newServeMux(st, syncwf.Signaler{Client: tc}, logger)
+	mountConsole(mux, st, consoleParts{temporal: tc, reg: reg, insecureCookies: true, logger: logger,
+		malls: mallDeps(st, getenv, url+callbackPath)})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln) //nolint:errcheck // ends with Shutdown
+	return url, func() { _ = srv.Shutdown(context.WithoutCancel(ctx)) }, nil
 }
 
 // printLogins writes the console's address and the demo logins.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/mallsync/mallsync"
@@ -33,24 +34,15 @@ func runPreview(args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		return errors.New("preview: expected one FILE (a saved API response; - for stdin)")
 	}
-	previews := map[mallsync.Platform]func(string, []byte, mallsync.StatusMap) (connectors.Preview, error){
-		mallsync.PlatformCafe24: cafe24.PreviewResponse, mallsync.PlatformCoupang: coupang.PreviewResponse,
-		mallsync.PlatformSmartStore: smartstore.PreviewResponse,
-	}
-	preview, ok := previews[mallsync.Platform(*platform)]
-	if !ok {
-		return fmt.Errorf("preview: unknown platform %q; cafe24, coupang and smartstore are known", *platform)
+	if _, ok := previewers[mallsync.Platform(*platform)]; !ok {
+		return fmt.Errorf("preview: unknown platform %q; %s are known", *platform, knownPreviewPlatforms())
 	}
 	file := fs.Arg(0)
 	body, err := readPreviewFile(file)
 	if err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
-	statuses, err := mappings.StatusMap(mallsync.Platform(*platform))
-	if err != nil {
-		return err
-	}
-	p, err := preview(*resource, body, statuses)
+	p, err := previewResponse(mallsync.Platform(*platform), *resource, body)
 	if err != nil {
 		return fmt.Errorf("%s: %s", file, mallsync.ErrorMessage(err))
 	}
@@ -67,6 +59,44 @@ func runPreview(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d of %d records in %s do not map", len(p.Errors), p.Records(), file)
 	}
 	return nil
+}
+
+// previewer maps saved API responses of one platform with the code its sync runs.
+type previewer struct {
+	// resources are the responses it reads (it also takes a few aliases, see the connectors).
+	resources []string
+	preview   func(resource string, body []byte, statuses mallsync.StatusMap) (connectors.Preview, error)
+}
+
+// previewers are the platforms a preview knows: the preview command's and the console's.
+var previewers = map[mallsync.Platform]previewer{
+	mallsync.PlatformCafe24:     {cafe24.PreviewResources, cafe24.PreviewResponse},
+	mallsync.PlatformCoupang:    {coupang.PreviewResources, coupang.PreviewResponse},
+	mallsync.PlatformSmartStore: {smartstore.PreviewResources, smartstore.PreviewResponse},
+}
+
+// knownPreviewPlatforms names the platforms previewers knows, for messages.
+func knownPreviewPlatforms() string {
+	names := make([]string, 0, len(previewers))
+	for p := range previewers {
+		names = append(names, string(p))
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+// previewResponse maps a saved response of platform's resource with the platform's status
+// map. An EINVALID error means the platform is unknown or body is not that resource's answer.
+func previewResponse(platform mallsync.Platform, resource string, body []byte) (connectors.Preview, error) {
+	p, ok := previewers[platform]
+	if !ok {
+		return connectors.Preview{}, mallsync.Errorf(mallsync.EINVALID, "unknown platform %q; %s are known", platform, knownPreviewPlatforms())
+	}
+	statuses, err := mappings.StatusMap(platform)
+	if err != nil {
+		return connectors.Preview{}, err
+	}
+	return p.preview(resource, body, statuses)
 }
 
 func readPreviewFile(name string) ([]byte, error) {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/mallsync/mallsync"
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 	temporalAddr := fs.String("temporal", "127.0.0.1:7233", "Temporal frontend host:port")
 	namespace := fs.String("namespace", "default", "Temporal namespace")
 	logLevel := fs.String("log", "info", "log level: debug, info, warn, error")
+	publicURL := fs.String("public-url", "", "the address people and Cafe24 reach this server at (https://mallsync.example.com); default http://ADDR")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +52,12 @@ func runServe(ctx context.Context, args []string, getenv env, stdout, stderr io.
 		return fmt.Errorf("listening on %s: %w", *addr, err)
 	}
 	mux := newServeMux(s, syncwf.Signaler{Client: c}, logger)
-	mountConsole(mux, s, consoleParts{static: auth, temporal: c, reg: newRegistry(s, logger, 0, nil), logger: logger})
+	base := strings.TrimSuffix(*publicURL, "/")
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	mountConsole(mux, s, consoleParts{static: auth, temporal: c, reg: newRegistry(s, logger, 0, nil), logger: logger,
+		malls: mallDeps(s, getenv, base+callbackPath)})
 	fmt.Fprintf(stdout, "serving on http://%s (console: /login; JSON API: /api/; webhooks: POST /webhooks/cafe24; OAuth callback: GET %s)\n", ln.Addr(), callbackPath)
 	return serveHTTP(ctx, ln, mux)
 }

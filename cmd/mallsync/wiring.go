@@ -40,6 +40,7 @@ type stores struct {
 	users         *postgres.UserStore
 	audit         *postgres.AuditLog
 	orders        *postgres.OrderReader
+	health        *postgres.MallHealthReader
 }
 
 // openStores opens Postgres (DATABASE_URL) with the stores over it, sealing credentials
@@ -71,7 +72,8 @@ func newStores(db *sqlx.DB, box *secret.Box) stores {
 		states: postgres.NewOAuthStateStore(db, malls), tasks: postgres.NewTaskStore(db, malls),
 		notifications: postgres.NewNotificationStore(db, malls), ledger: postgres.NewLedgerStore(db, malls),
 		outbox: postgres.NewOutbox(db), claims: postgres.NewClaimReader(db, malls), reorders: postgres.NewReorderStore(db, malls),
-		users: postgres.NewUserStore(db), audit: postgres.NewAuditLog(db), orders: postgres.NewOrderReader(db)}
+		users: postgres.NewUserStore(db), audit: postgres.NewAuditLog(db), orders: postgres.NewOrderReader(db),
+		health: postgres.NewMallHealthReader(db)}
 }
 
 // newRegistry knows every platform connector built so far.
