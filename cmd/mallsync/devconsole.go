@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"golang.org/x/term"
 
 	"github.com/mallsync/mallsync"
 	"github.com/mallsync/mallsync/connectors"
@@ -72,9 +73,9 @@ func printLogins(w io.Writer, url string) {
 	}
 }
 
-// interactive reports whether stdin is a terminal: `dev --once` keeps the console up for a
-// person at one, and exits at once for scripts.
+// interactive reports whether stdin is a terminal (not merely a character device: /dev/null
+// is one too): `dev --once` keeps the console up for a person at one, and exits at once for
+// scripts and tests.
 func interactive() bool {
-	fi, err := os.Stdin.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return term.IsTerminal(int(os.Stdin.Fd()))
 }
