@@ -73,6 +73,22 @@ type OrderDetail struct {
 	Timeline []LineStatusEvent
 	// Reorder is set when the order was marked as a reorder of another (기출하).
 	Reorder *Reorder
+	// Notes are the notes people left on the order, oldest first.
+	Notes []OrderNote
+}
+
+// OrderNote is a note a person left on an order.
+type OrderNote struct {
+	Author string
+	Body   string
+	At     time.Time
+}
+
+// OrderNotes keeps the notes people leave on orders.
+type OrderNotes interface {
+	// AddOrderNote appends a note to the order, or returns ENOTFOUND when the mall or the order
+	// does not exist.
+	AddOrderNote(ctx context.Context, mall MallKey, platformOrderID string, n OrderNote) error
 }
 
 // OrderReader is the read side of the agents' console.

@@ -20,6 +20,8 @@ type Deps struct {
 	Tasks mallsync.TaskStore
 	// Orders searches and reads orders (required).
 	Orders mallsync.OrderReader
+	// Notes keeps the notes people leave on orders; nil leaves the note action out.
+	Notes mallsync.OrderNotes
 	// Flows reads return flows for the order page; nil shows none.
 	Flows mallsync.ReturnFlows
 	// Returns takes the actions a return flow waits for; nil answers them 503.

@@ -66,9 +66,11 @@ type orderView struct {
 	AdminURL   string
 	// ShowRaw is whether the role may see the platform's raw payload (it holds unmasked data).
 	ShowRaw bool
-	// MayAct is whether the role may take the flows' actions.
-	MayAct bool
-	Err    string
+	// MayAct is whether the role may take the flows' actions; MayNote whether notes can be
+	// left here.
+	MayAct  bool
+	MayNote bool
+	Err     string
 }
 
 func (v orderView) pageError() string { return v.Err }
@@ -165,6 +167,12 @@ type claimJSON struct {
 	FlowError      string                   `json:"flow_error,omitempty"`
 }
 
+type noteJSON struct {
+	Author string `json:"author"`
+	Body   string `json:"body"`
+	At     string `json:"at"`
+}
+
 type eventJSON struct {
 	LineID       string `json:"line_id"`
 	ChangedAt    string `json:"changed_at"`
@@ -190,6 +198,7 @@ type orderDetailJSON struct {
 	Claims        []claimJSON     `json:"claims"`
 	Timeline      []eventJSON     `json:"timeline"`
 	Reorder       any             `json:"reorder,omitempty"`
+	Notes         []noteJSON      `json:"notes"`
 	AdminURL      string          `json:"admin_url,omitempty"`
 	Raw           json.RawMessage `json:"raw,omitempty"`
 }
@@ -209,7 +218,10 @@ func toDetailJSONOf(v orderView) orderDetailJSON {
 	out := orderDetailJSON{Mall: string(d.Mall), MallName: d.MallName, Platform: string(d.Platform), OrderID: d.Order.PlatformOrderID,
 		OrderedAt: utc(d.Order.OrderedAt), PaymentAmount: int64(d.Order.PaymentAmount), ShippingFee: int64(d.Order.ShippingFee),
 		Buyer: toPersonJSON(d.Order.Buyer), Receiver: toPersonJSON(d.Order.Receiver), AdminURL: v.AdminURL,
-		Lines: []lineJSON{}, Shipments: []shipmentJSON{}, Claims: []claimJSON{}, Timeline: []eventJSON{}}
+		Lines: []lineJSON{}, Shipments: []shipmentJSON{}, Claims: []claimJSON{}, Timeline: []eventJSON{}, Notes: []noteJSON{}}
+	for _, n := range d.Notes {
+		out.Notes = append(out.Notes, noteJSON{Author: n.Author, Body: n.Body, At: utc(n.At)})
+	}
 	if v.ShowRaw && len(d.Order.Raw) > 0 && json.Valid(d.Order.Raw) {
 		out.Raw = d.Order.Raw
 	}

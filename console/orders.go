@@ -25,13 +25,18 @@ const maxReasonRunes = 500
 //
 //	GET  /api/orders?q=&mall=&limit=                        agent, logistics, admin
 //	GET  /api/orders/{mall}/{order}                         agent, logistics, admin
+//	POST /api/orders/{mall}/{order}/notes     {"body"}      agent, logistics, admin
 //	POST /api/claims/{mall}/{claim}/{action}  {"reason"}    agent, admin (approve, reject, withdraw)
 func (c *console) orderRoutes(mux *http.ServeMux) {
-	addRoutes(mux, []route{
+	routes := []route{
 		{"GET", "/api/orders", c.apiSearch},
 		{"GET", "/api/orders/{mall}/{order}", c.apiOrder},
 		{"POST", "/api/claims/{mall}/{claim}/{action}", c.apiClaimAction},
-	})
+	}
+	if c.deps.Notes != nil {
+		routes = append(routes, route{"POST", "/api/orders/{mall}/{order}/notes", c.apiAddNote})
+	}
+	addRoutes(mux, routes)
 }
 
 // orderPages adds the agents' pages: the search, the order and its claims' actions.
@@ -39,6 +44,9 @@ func (c *console) orderPages(mux *http.ServeMux) {
 	mux.HandleFunc("GET /orders", c.page(orderPageRoles, c.searchPage))
 	mux.HandleFunc("GET /orders/{mall}/{order}", c.page(orderPageRoles, c.orderPage))
 	mux.HandleFunc("POST /orders/{mall}/{order}/claims/{claim}/{action}", c.page(claimActionRoles, c.claimActionForm))
+	if c.deps.Notes != nil {
+		mux.HandleFunc("POST /orders/{mall}/{order}/notes", c.page(orderPageRoles, c.noteForm))
+	}
 }
 
 // allowedRole writes a 403 and returns false when u's role is not in roles.
@@ -100,7 +108,7 @@ func (c *console) order(ctx context.Context, r *http.Request, u User) (orderView
 		return orderView{}, err
 	}
 	v := orderView{Detail: maskDetail(d, u.Role), Flows: map[string]mallsync.ReturnFlowView{}, FlowErrors: map[string]string{},
-		ShowRaw: seesAll(u.Role), MayAct: slices.Contains(claimActionRoles, u.Role)}
+		ShowRaw: seesAll(u.Role), MayAct: slices.Contains(claimActionRoles, u.Role), MayNote: c.deps.Notes != nil}
 	if c.deps.AdminURL != nil {
 		v.AdminURL = c.deps.AdminURL(d.Platform, d.Mall, d.Order.PlatformOrderID)
 	}

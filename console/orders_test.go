@@ -17,9 +17,21 @@ import (
 	"github.com/mallsync/mallsync/postgres/pgtest"
 )
 
-// fakeOrders is a mallsync.OrderReader over one order.
+// fakeOrders is a mallsync.OrderReader and mallsync.OrderNotes over one order.
 type fakeOrders struct {
+	mu     sync.Mutex
 	detail mallsync.OrderDetail
+}
+
+func (f *fakeOrders) AddOrderNote(_ context.Context, mall mallsync.MallKey, id string, n mallsync.OrderNote) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if mall != f.detail.Mall || id != f.detail.Order.PlatformOrderID {
+		return mallsync.Errorf(mallsync.ENOTFOUND, "no order %s of %s", id, mall)
+	}
+	n.At = time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	f.detail.Notes = append(f.detail.Notes, n)
+	return nil
 }
 
 func (f *fakeOrders) SearchOrders(_ context.Context, q mallsync.OrderQuery) ([]mallsync.OrderHit, error) {
@@ -37,6 +49,8 @@ func (f *fakeOrders) SearchOrders(_ context.Context, q mallsync.OrderQuery) ([]m
 }
 
 func (f *fakeOrders) OrderDetail(_ context.Context, mall mallsync.MallKey, id string) (mallsync.OrderDetail, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	if mall != f.detail.Mall || id != f.detail.Order.PlatformOrderID {
 		return mallsync.OrderDetail{}, mallsync.Errorf(mallsync.ENOTFOUND, "no order %s of %s", id, mall)
 	}
@@ -117,8 +131,9 @@ func orderSetup(t *testing.T) *orderBundle {
 	audit := postgres.NewAuditLog(db)
 	b := &orderBundle{claims: claims}
 	b.users, b.audit = users, audit
+	orders := &fakeOrders{detail: detail}
 	b.h = console.New(console.Deps{Auth: &console.DBAuth{Users: users}, Users: users, Tasks: seedTasks(),
-		Orders: &fakeOrders{detail: detail}, Flows: fakeFlows{}, Returns: claims, Audit: audit, LoginFailDelay: time.Millisecond,
+		Orders: orders, Notes: orders, Flows: fakeFlows{}, Returns: claims, Audit: audit, LoginFailDelay: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		AdminURL: func(p mallsync.Platform, m mallsync.MallKey, id string) string {
 			return "https://shop.cafe24.com/admin/"
@@ -312,5 +327,45 @@ func TestClaimActionsFromTheOrderPage(t *testing.T) {
 	}
 	if !actions["claim.approve"] || !actions["claim.reject"] || actions["claim.withdraw"] {
 		t.Errorf("audit actions = %v", actions)
+	}
+}
+
+func TestOrderNotes(t *testing.T) {
+	t.Parallel()
+	b := orderSetup(t)
+	form := "application/x-www-form-urlencoded"
+	page := "/orders/shop/20261102-0000001"
+	agent, csrf := b.login(t, "lee")
+	if rec := b.send(t, req{method: "POST", path: page + "/notes", cookie: agent, contentType: form, body: "body=x"}); rec.Code != 403 {
+		t.Fatalf("note without CSRF: %d", rec.Code)
+	}
+	rec := b.send(t, req{method: "POST", path: page + "/notes", cookie: agent, contentType: form,
+		body: "csrf=" + url.QueryEscape(csrf) + "&body=" + url.QueryEscape("고객 통화: 주말 배송 원함")})
+	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), page+"?done=") {
+		t.Fatalf("note: %d %v", rec.Code, rec.Header())
+	}
+	if rec := b.send(t, req{method: "POST", path: page + "/notes", cookie: agent, contentType: form, body: "csrf=" + url.QueryEscape(csrf) + "&body=+"}); rec.Code != 400 ||
+		!strings.Contains(rec.Body.String(), "body is required") {
+		t.Fatalf("empty note: %d", rec.Code)
+	}
+	if body := b.send(t, req{method: "GET", path: page, cookie: agent}).Body.String(); !strings.Contains(body, "고객 통화: 주말 배송 원함") || !strings.Contains(body, `id="note-submit"`) {
+		t.Fatalf("the order page does not show the note")
+	}
+	logistics, lcsrf := b.login(t, "kim")
+	rec = b.send(t, req{method: "POST", path: "/api/orders/shop/20261102-0000001/notes", cookie: logistics, csrf: lcsrf,
+		contentType: "application/json", body: `{"body":"박스 파손 확인"}`})
+	if rec.Code != 201 || !strings.Contains(rec.Body.String(), `"author":"kim"`) || !strings.Contains(rec.Body.String(), "주말 배송") {
+		t.Fatalf("API note: %d %s", rec.Code, rec.Body)
+	}
+	sales, scsrf := b.login(t, "sam")
+	if rec := b.send(t, req{method: "POST", path: "/api/orders/shop/20261102-0000001/notes", cookie: sales, csrf: scsrf, body: `{"body":"x"}`}); rec.Code != 403 {
+		t.Fatalf("sales leaving a note: %d", rec.Code)
+	}
+	if rec := b.send(t, req{method: "POST", path: "/api/orders/shop/nope/notes", cookie: logistics, csrf: lcsrf, body: `{"body":"x"}`}); rec.Code != 404 {
+		t.Fatalf("a note on no order: %d", rec.Code)
+	}
+	entries, err := b.audit.Entries(context.Background(), mallsync.AuditFilter{Action: "order.note"})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit rows for notes = %d (%v)", len(entries), err)
 	}
 }

@@ -225,6 +225,19 @@ func (r *OrderReader) OrderDetail(ctx context.Context, mall mallsync.MallKey, or
 	for _, e := range events {
 		d.Timeline = append(d.Timeline, e.toDomain())
 	}
+	var notes []struct {
+		Author string    `db:"author"`
+		Body   string    `db:"body"`
+		At     time.Time `db:"at"`
+	}
+	if err := tx.SelectContext(ctx, &notes, `
+		SELECT author, body, at FROM order_notes WHERE mall_id = $1 AND platform_order_id = $2 ORDER BY at, id`,
+		o.MallID, orderID); err != nil {
+		return mallsync.OrderDetail{}, fmt.Errorf("reading the notes of order %s of %s: %w", orderID, mall, interpret(err))
+	}
+	for _, n := range notes {
+		d.Notes = append(d.Notes, mallsync.OrderNote{Author: n.Author, Body: n.Body, At: n.At.UTC()})
+	}
 	if o.HasReorder {
 		re, err := reorder(ctx, tx, mall, o.MallID, orderID)
 		if err != nil {

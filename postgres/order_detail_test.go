@@ -106,3 +106,40 @@ func TestOrderDetailNotFound(t *testing.T) {
 		}
 	}
 }
+
+func TestOrderNotes(t *testing.T) {
+	t.Parallel()
+	b := setupSearch(t)
+	ctx := context.Background()
+	id := "20261101-0000012"
+	for _, n := range []mallsync.OrderNote{{Author: "lee", Body: "고객 통화: 내일 재배송 원함"}, {Author: "boss", Body: "확인"}} {
+		if err := b.reader.AddOrderNote(ctx, b.mall, id, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := b.reader.OrderDetail(ctx, b.mall, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Notes) != 2 || d.Notes[0].Author != "lee" || d.Notes[0].Body != "고객 통화: 내일 재배송 원함" || d.Notes[1].Author != "boss" ||
+		d.Notes[0].At.IsZero() || d.Notes[1].At.Before(d.Notes[0].At) {
+		t.Fatalf("notes = %+v", d.Notes)
+	}
+	for _, tt := range []struct {
+		mall  mallsync.MallKey
+		order string
+		note  mallsync.OrderNote
+		code  string
+	}{
+		{b.mall, "20261101-9999999", mallsync.OrderNote{Author: "lee", Body: "x"}, mallsync.ENOTFOUND},
+		{"no-such-mall", id, mallsync.OrderNote{Author: "lee", Body: "x"}, mallsync.ENOTFOUND},
+		{b.mall, id, mallsync.OrderNote{Author: "lee"}, mallsync.EINVALID},
+	} {
+		if err := b.reader.AddOrderNote(ctx, tt.mall, tt.order, tt.note); mallsync.ErrorCode(err) != tt.code {
+			t.Errorf("AddOrderNote(%s, %s, %+v) = %v, want %s", tt.mall, tt.order, tt.note, err, tt.code)
+		}
+	}
+	if d, _ := b.reader.OrderDetail(ctx, b.mall, id); len(d.Notes) != 2 {
+		t.Errorf("a refused note was stored: %+v", d.Notes)
+	}
+}

@@ -257,6 +257,13 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	// 00011 adds the order notes; the step down drops them and nothing else.
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if exists("order_notes") || !exists("users") {
+		t.Fatalf("after migrating 00011 down: order_notes kept = %v, users kept = %v", exists("order_notes"), exists("users"))
+	}
 	// 00010 adds the order search's indexes and phone_digits; the step down drops them and
 	// nothing else (pg_trgm stays: other schemas of the database may use it).
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {

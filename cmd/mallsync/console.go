@@ -40,6 +40,7 @@ func mountConsole(mux *http.ServeMux, s stores, p consoleParts) {
 		Users:           s.users,
 		Tasks:           s.tasks,
 		Orders:          s.orders,
+		Notes:           s.orders,
 		Reorders:        &reorders.Service{Store: s.reorders, Malls: s.malls, Connectors: p.reg, Logger: p.logger},
 		Malls:           p.malls,
 		AdminURL:        adminURL(s.malls),
