@@ -62,11 +62,5 @@ func (c *console) noteForm(w http.ResponseWriter, r *http.Request) {
 		c.pages.fail(w, r, err)
 		return
 	}
-	v, rerr := c.order(r.Context(), r, u)
-	if rerr != nil {
-		c.pages.fail(w, r, rerr)
-		return
-	}
-	v.Err = mallsync.ErrorMessage(err)
-	c.pages.render(w, r, he.status, "order", v)
+	c.orderPageWithError(w, r, u, he.status, err)
 }

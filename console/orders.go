@@ -267,6 +267,11 @@ func (c *console) claimActionForm(w http.ResponseWriter, r *http.Request) {
 		c.pages.fail(w, r, err)
 		return
 	}
+	c.orderPageWithError(w, r, u, status, err)
+}
+
+// orderPageWithError shows the order page again with the reason an action was refused.
+func (c *console) orderPageWithError(w http.ResponseWriter, r *http.Request, u User, status int, err error) {
 	v, rerr := c.order(r.Context(), r, u)
 	if rerr != nil {
 		c.pages.fail(w, r, rerr)

@@ -96,49 +96,14 @@ func (r *ClaimReader) LinesByID(ctx context.Context, mall mallsync.MallKey, line
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		LineID       string       `db:"platform_line_id"`
-		ProductNo    string       `db:"product_no"`
-		ProductCode  string       `db:"product_code"`
-		VariantCode  string       `db:"variant_code"`
-		SKU          string       `db:"sku"`
-		ProductName  string       `db:"product_name"`
-		OptionValue  string       `db:"option_value"`
-		Brand        string       `db:"brand"`
-		SupplierCode string       `db:"supplier_code"`
-		SupplierName string       `db:"supplier_name"`
-		Quantity     int          `db:"quantity"`
-		UnitPrice    int64        `db:"unit_price"`
-		Payment      int64        `db:"payment_amount"`
-		Status       string       `db:"status"`
-		PStatus      string       `db:"platform_status"`
-		Ownership    string       `db:"ownership"`
-		ClaimCode    string       `db:"claim_code"`
-		ClaimKind    string       `db:"claim_kind"`
-		ClaimStatus  string       `db:"claim_status"`
-		Carrier      string       `db:"carrier_code"`
-		Tracking     string       `db:"tracking_no"`
-		ShippedAt    sql.NullTime `db:"shipped_at"`
-		DeliveredAt  sql.NullTime `db:"delivered_at"`
-		ChangedAt    time.Time    `db:"changed_at"`
-	}
-	if err := r.db.SelectContext(ctx, &rows, `
-		SELECT platform_line_id, product_no, product_code, variant_code, sku, product_name, option_value, brand,
-			supplier_code, supplier_name, quantity, unit_price, payment_amount, status, platform_status, ownership,
-			claim_code, claim_kind, claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at
+	var rows []orderLineRow
+	if err := r.db.SelectContext(ctx, &rows, `SELECT `+orderLineColumns+`
 		FROM order_lines WHERE mall_id = $1 AND platform_line_id = ANY($2)`, id, pq.Array(lineIDs)); err != nil {
 		return nil, fmt.Errorf("reading %d line(s) of %s: %w", len(lineIDs), mall, interpret(err))
 	}
 	out := make([]mallsync.OrderLine, len(rows))
 	for i, l := range rows {
-		out[i] = mallsync.OrderLine{PlatformLineID: l.LineID, ProductNo: l.ProductNo, ProductCode: l.ProductCode,
-			VariantCode: l.VariantCode, SKU: l.SKU, ProductName: l.ProductName, OptionValue: l.OptionValue, Brand: l.Brand,
-			SupplierCode: l.SupplierCode, SupplierName: l.SupplierName, Quantity: l.Quantity,
-			UnitPrice: mallsync.Money(l.UnitPrice), PaymentAmount: mallsync.Money(l.Payment),
-			Status: mallsync.LineStatus(l.Status), PlatformStatus: l.PStatus, Ownership: mallsync.Ownership(l.Ownership),
-			ClaimCode: l.ClaimCode, ClaimKind: mallsync.ClaimKind(l.ClaimKind), ClaimStatus: mallsync.ClaimStatus(l.ClaimStatus),
-			CarrierCode: l.Carrier, TrackingNo: l.Tracking, ShippedAt: nullTimePtr(l.ShippedAt),
-			DeliveredAt: nullTimePtr(l.DeliveredAt), ChangedAt: l.ChangedAt.UTC()}
+		out[i] = l.toDomain()
 	}
 	return out, nil
 }

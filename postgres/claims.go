@@ -67,20 +67,10 @@ func (s *SyncStore) Shipments(ctx context.Context, mall mallsync.MallKey) ([]mal
 	if err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		ID          string       `db:"platform_shipment_id"`
-		OrderID     string       `db:"platform_order_id"`
-		Kind        string       `db:"kind"`
-		Carrier     string       `db:"carrier_code"`
-		Tracking    string       `db:"tracking_no"`
-		PStatus     string       `db:"platform_status"`
-		ShippedAt   sql.NullTime `db:"shipped_at"`
-		DeliveredAt sql.NullTime `db:"delivered_at"`
-		ChangedAt   time.Time    `db:"changed_at"`
-	}
+	var rows []shipmentRow
 	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no, platform_status,
-			shipped_at, delivered_at, changed_at
+			shipped_at, delivered_at, changed_at, '{}'::text[] AS line_ids
 		FROM shipments WHERE mall_id = $1 ORDER BY platform_shipment_id`, id); err != nil {
 		return nil, fmt.Errorf("reading shipments of %s: %w", mall, interpret(err))
 	}
@@ -90,9 +80,8 @@ func (s *SyncStore) Shipments(ctx context.Context, mall mallsync.MallKey) ([]mal
 	}
 	out := make([]mallsync.Shipment, len(rows))
 	for i, r := range rows {
-		out[i] = mallsync.Shipment{PlatformShipmentID: r.ID, PlatformOrderID: r.OrderID, Kind: mallsync.ShipmentKind(r.Kind),
-			CarrierCode: r.Carrier, TrackingNo: r.Tracking, PlatformStatus: r.PStatus, ShippedAt: nullTimePtr(r.ShippedAt),
-			DeliveredAt: nullTimePtr(r.DeliveredAt), ChangedAt: r.ChangedAt.UTC(), LineIDs: lines[r.ID]}
+		out[i] = r.toDomain()
+		out[i].LineIDs = lines[r.ID]
 	}
 	return out, nil
 }

@@ -50,6 +50,12 @@ func (r orderRow) toDomain(lines []mallsync.OrderLine) mallsync.Order {
 	return o
 }
 
+// orderLineColumns are the order_lines columns an orderLineRow reads.
+const orderLineColumns = `platform_line_id, product_no, product_code, variant_code, sku, product_name, option_value, brand,
+	supplier_code, supplier_name, quantity, unit_price, payment_amount, status, platform_status, ownership,
+	claim_code, claim_kind, claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at`
+
+// orderLineRow is a stored order line as read back (the order page, the return flows).
 type orderLineRow struct {
 	LineID       string       `db:"platform_line_id"`
 	ProductNo    string       `db:"product_no"`
@@ -156,10 +162,7 @@ func (r *OrderReader) OrderDetail(ctx context.Context, mall mallsync.MallKey, or
 	}
 
 	var lines []orderLineRow
-	if err := tx.SelectContext(ctx, &lines, `
-		SELECT platform_line_id, product_no, product_code, variant_code, sku, product_name, option_value, brand,
-			supplier_code, supplier_name, quantity, unit_price, payment_amount, status, platform_status, ownership,
-			claim_code, claim_kind, claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at
+	if err := tx.SelectContext(ctx, &lines, `SELECT `+orderLineColumns+`
 		FROM order_lines WHERE mall_id = $1 AND platform_order_id = $2 ORDER BY id`, o.MallID, orderID); err != nil {
 		return mallsync.OrderDetail{}, fmt.Errorf("reading lines of order %s of %s: %w", orderID, mall, interpret(err))
 	}
