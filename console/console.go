@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func New(deps Deps) http.Handler {
 
 	mux := http.NewServeMux()
 	mux.Handle("/api/", authenticate(deps.Auth, c.logger, api))
-	login := NewLoginAPI(LoginDeps{Users: deps.Users, Audit: deps.Audit, Logger: c.logger, InsecureCookies: deps.InsecureCookies, FailDelay: deps.LoginFailDelay})
+	login := NewLoginAPI(LoginDeps{Users: deps.Users, Audit: deps.Audit, Logger: c.logger, InsecureCookies: deps.InsecureCookies, FailDelay: deps.LoginFailDelay, NowFunc: deps.NowFunc})
 	mux.Handle("POST /login", login)
 	mux.Handle("POST /logout", login)
 	mux.HandleFunc("GET /login", c.loginPage)
@@ -131,11 +132,15 @@ func (c *console) home(w http.ResponseWriter, r *http.Request) {
 // loginData is the login page's data.
 type loginData struct {
 	Failed bool
-	Next   string
+	// Limited is the seconds to wait after too many failed logins (0 when not limited).
+	Limited int
+	Next    string
 }
 
 func (c *console) loginPage(w http.ResponseWriter, r *http.Request) {
-	c.pages.render(w, r, http.StatusOK, "login", loginData{Failed: r.URL.Query().Has("failed"), Next: localPath(r.URL.Query().Get("next"))})
+	limited, _ := strconv.Atoi(r.URL.Query().Get("limited"))
+	c.pages.render(w, r, http.StatusOK, "login", loginData{Failed: r.URL.Query().Has("failed"), Limited: max(limited, 0),
+		Next: localPath(r.URL.Query().Get("next"))})
 }
 
 // localPath returns p when it is a path on this site, else "": a next= parameter must never

@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,8 @@ type LoginDeps struct {
 	InsecureCookies bool
 	// FailDelay is the least time a refused login takes; 0 means DefaultLoginFailDelay.
 	FailDelay time.Duration
+	// NowFunc is the clock of the failed-login limit; nil means time.Now.
+	NowFunc func() time.Time
 }
 
 type loginAPI struct {
@@ -35,6 +38,7 @@ type loginAPI struct {
 	logger   *slog.Logger
 	insecure bool
 	delay    time.Duration
+	limit    *loginLimiter
 }
 
 // NewLoginAPI returns the login routes, to mount at /login and /logout:
@@ -57,6 +61,11 @@ func NewLoginAPI(deps LoginDeps) http.Handler {
 	if a.delay <= 0 {
 		a.delay = DefaultLoginFailDelay
 	}
+	now := deps.NowFunc
+	if now == nil {
+		now = time.Now
+	}
+	a.limit = newLoginLimiter(now)
 	a.audit = auditor{log: deps.Audit, logger: a.logger}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /login", a.login)
@@ -93,8 +102,20 @@ func (a *loginAPI) login(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, a.logger, err)
 		return
 	}
+	if wait, blocked := a.limit.blocked(r, name); blocked {
+		a.audit.record(r, User{Name: clip(name)}, "login.limited", "", map[string]any{"auth": "password"})
+		secs := int(wait.Seconds()) + 1
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if isForm(r) {
+			http.Redirect(w, r, "/login?limited="+strconv.Itoa(secs), http.StatusSeeOther)
+			return
+		}
+		writeErrorCode(w, http.StatusTooManyRequests, "rate_limited", "too many failed logins: try again in "+strconv.Itoa(secs)+" seconds")
+		return
+	}
 	ns, err := a.users.Login(r.Context(), name, password)
 	if mallsync.ErrorCode(err) == mallsync.EUNAUTHORIZED {
+		a.limit.failed(r, name)
 		a.audit.record(r, User{Name: clip(name)}, "login.refused", "", map[string]any{"auth": "password"})
 		a.logger.InfoContext(r.Context(), "login refused")
 		pause(r, time.Until(start.Add(a.delay)))

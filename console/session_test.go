@@ -419,3 +419,31 @@ func TestActionsAreAudited(t *testing.T) {
 }
 
 func toString(v any) string { s, _ := v.(string); return s }
+
+// Failed logins of a name are limited: after five, even the right password waits (429 with
+// Retry-After), while another user from the same address still logs in.
+func TestFailedLoginsAreLimited(t *testing.T) {
+	t.Parallel()
+	b := authSetup(t, false)
+	wrong := `{"name":"kim","password":"not-kims-password"}`
+	for i := range 5 {
+		if rec := b.send(t, req{method: "POST", path: "/login", contentType: "application/json", body: wrong}); rec.Code != 401 {
+			t.Fatalf("failure %d: %d %s", i+1, rec.Code, rec.Body)
+		}
+	}
+	rec := b.send(t, req{method: "POST", path: "/login", contentType: "application/json", body: `{"name":"KIM","password":"kim-password-123"}`})
+	if rec.Code != 429 || rec.Header().Get("Retry-After") == "" || !strings.Contains(rec.Body.String(), `"code":"rate_limited"`) || sessionCookie(rec) != nil {
+		t.Fatalf("sixth login: %d %v %s", rec.Code, rec.Header(), rec.Body)
+	}
+	rec = b.send(t, req{method: "POST", path: "/login", contentType: "application/x-www-form-urlencoded", body: "name=kim&password=kim-password-123"})
+	if rec.Code != 303 || !strings.HasPrefix(rec.Header().Get("Location"), "/login?limited=") {
+		t.Fatalf("a limited form login: %d %v", rec.Code, rec.Header())
+	}
+	if c, _ := b.login(t, "lee"); c == nil {
+		t.Fatal("lee could not log in")
+	}
+	entries, err := b.audit.Entries(context.Background(), mallsync.AuditFilter{Action: "login.limited"})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("login.limited audit rows = %d (%v)", len(entries), err)
+	}
+}

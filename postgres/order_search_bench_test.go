@@ -66,8 +66,8 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 		`INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, sku, product_name, option_value,
 			quantity, unit_price, payment_amount, status, platform_status, ownership, carrier_code, tracking_no, shipped_at, changed_at)
 		SELECT o.mall_id, o.platform_order_id, o.platform_order_id || '-0' || k, (o.id * 2 + k) % 600 + 1, 'SKU' || ((o.id * 2 + k) % 600),
-			(ARRAY['울','면','린넨','캐시미어','오버핏','슬림핏','기모','데님','경량','니트'])[1 + ((o.id * 2 + k) * 7) % 10] || ' ' ||
-			(ARRAY['스웨터','가디건','셔츠','티셔츠','양말 3종','운동화','슬랙스','원피스','패딩 점퍼','후드티','청바지','머플러'])[1 + ((o.id * 2 + k) * 5) % 12] || ' ' ||
+			(ARRAY['울','면','린넨','캐시미어','오버핏','슬림핏','기모','데님','경량','니트'])[1 + (o.id * 7 + k * 3) % 10] || ' ' ||
+			(ARRAY['스웨터','가디건','셔츠','티셔츠','양말 3종','운동화','슬랙스','원피스','패딩 점퍼','후드티','청바지','머플러'])[1 + (o.id * 5 + k * 7) % 12] || ' ' ||
 			(ARRAY['블랙','화이트','네이비','베이지','그레이'])[1 + ((o.id * 2 + k) * 3) % 5],
 			(ARRAY['S','M','L','XL'])[1 + (o.id + k) % 4], 1, 15000, 15000,
 			st.status, st.code, 'direct',
@@ -76,7 +76,8 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 			CASE WHEN st.shipped THEN o.ordered_at + interval '1 day' END, o.ordered_at + interval '1 day'
 		FROM orders o CROSS JOIN generate_series(1, 2) k
 		CROSS JOIN LATERAL (SELECT (ARRAY['paid','preparing','shipped','delivered','confirmed','canceled'])[1 + o.id % 6] AS status,
-			(ARRAY['N10','N20','N30','N40','N40','C40'])[1 + o.id % 6] AS code, o.id % 6 IN (2, 3, 4) AS shipped) st`,
+			(ARRAY['N10','N20','N30','N40','N40','C40'])[1 + o.id % 6] AS code, o.id % 6 IN (2, 3, 4) AS shipped) st
+		ORDER BY o.id, k`,
 		`INSERT INTO line_status_events (line_id, changed_at, platform_code, from_status, to_status, applied)
 		SELECT l.id, o.ordered_at, 'N10', NULL, 'paid', true
 		FROM order_lines l JOIN orders o ON o.mall_id = l.mall_id AND o.platform_order_id = l.platform_order_id
@@ -153,7 +154,10 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 					b.Fatal(err)
 				}
 				if len(hits) == 0 && text != "없는상품" {
-					b.Fatalf("%s %q: no hit", kind, text)
+					var lines, maxID int64
+					_ = db.GetContext(ctx, &maxID, `SELECT coalesce(max(id), 0) FROM order_lines`)
+					_ = db.GetContext(ctx, &lines, `SELECT count(*) FROM order_lines WHERE product_name ILIKE '%' || $1 || '%'`, text)
+					b.Fatalf("%s %q: no hit (%d lines hold it; the newest line id is %d)", kind, text, lines, maxID)
 				}
 				lat[kind] = append(lat[kind], time.Since(t))
 			}
