@@ -146,17 +146,30 @@ func searchSQL(s searchTerms, mallID int64, limit int) (string, []any) {
 		arm("name", orders, `o.receiver_name LIKE `+p+` AND o.receiver_name <> ''`)
 	}
 	if s.Product != "" {
-		p := args.bind("%" + likeEscaper.Replace(s.Product) + "%")
-		// with a mall, the join's equality gives the planner l.mall_id too
+		// The newest matching lines first (a line's id is the order it was first stored in),
+		// cut to the limit before the join: a common word ("니트") stops after a few hundred
+		// lines instead of joining and sorting every one of its hundred thousand; a rare one
+		// comes from the trigram index. Two characters make no trigram, so no index can find
+		// them: they read the newest shortProductWindow lines at most.
+		var where string
 		if utf8.RuneCountInString(s.Product) >= 3 {
-			arm("product", lineOrders, `l.product_name ILIKE `+p)
+			where = `l.product_name ILIKE ` + args.bind("%"+likeEscaper.Replace(s.Product)+"%")
 		} else {
-			// Two characters make no trigram, so no index can find them: look at the newest
-			// lines only (by id, the order they were first stored), so that the search stays
-			// as fast on ten million lines as on one.
-			window := args.bind(shortProductWindow)
-			arm("product", lineOrders, `l.id > (SELECT coalesce(max(id), 0) FROM order_lines) - `+window+` AND l.product_name ILIKE `+p)
+			// strpos, not ILIKE: the planner would otherwise read the whole trigram index,
+			// which answers every row for a pattern with no trigram. Text without case (Hangul,
+			// digits) skips lower(), the dearest part of reading a line here.
+			match := `strpos(l.product_name, ` + args.bind(s.Product) + `) > 0`
+			if strings.ToLower(s.Product) != strings.ToUpper(s.Product) {
+				match = `strpos(lower(l.product_name), lower(` + args.bind(s.Product) + `)) > 0`
+			}
+			where = match + ` AND l.id > (SELECT coalesce(max(id), 0) FROM order_lines) - ` + args.bind(shortProductWindow)
 		}
+		if mallID != 0 {
+			where += ` AND l.mall_id = ` + args.bind(mallID)
+		}
+		arms = append(arms, fmt.Sprintf(`(SELECT o.id, %d AS arm, 'product' AS matched_by, o.ordered_at FROM (
+			SELECT l.mall_id, l.platform_order_id FROM order_lines l WHERE %s ORDER BY l.id DESC LIMIT %s) pl
+		JOIN orders o ON o.mall_id = pl.mall_id AND o.platform_order_id = pl.platform_order_id)`, len(arms), where, lim))
 	}
 	q := `
 	WITH hits AS (

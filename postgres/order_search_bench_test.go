@@ -2,8 +2,12 @@ package postgres_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -131,6 +135,24 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 	}
 	queries["product"] = []string{"니트", "가디건", "울 스웨터", "캐시미어", "패딩 점퍼", "운동화 블랙", "양말", "후드티 그레이",
 		"린넨 셔츠", "청바지", "머플러 네이비", "데님", "없는상품", "기모 슬랙스"}
+	if file := os.Getenv("MALLSYNC_EXPLAIN"); file != "" { // the plans of one query of each kind into file, to tune the indexes
+		var out strings.Builder
+		for _, kind := range slices.Sorted(maps.Keys(queries)) {
+			texts := queries[kind]
+			q, args, err := postgres.SearchSQL(texts[0], mallsync.DefaultOrderHits)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var plan []string
+			if err := db.SelectContext(ctx, &plan, "EXPLAIN (ANALYZE, BUFFERS) "+q, args...); err != nil {
+				b.Fatal(err)
+			}
+			fmt.Fprintf(&out, "%s %q:\n%s\n%s\n\n", kind, texts[0], q, strings.Join(plan, "\n"))
+		}
+		if err := os.WriteFile(file, []byte(out.String()), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
 	reader := postgres.NewOrderReader(db)
 	kinds := []string{"order", "phone4", "phone", "name", "name_prefix", "tracking", "product", "detail"}
 	lat := map[string][]time.Duration{}

@@ -76,6 +76,9 @@ func TestShortProductSearchesAreBounded(t *testing.T) {
 		if bounded != tt.bounded {
 			t.Errorf("%q: bounded = %v, want %v:\n%s", tt.text, bounded, tt.bounded, q)
 		}
+		if lowered := strings.Contains(q, "lower("); bounded && lowered != (tt.text == "ab") {
+			t.Errorf("%q: lower() used = %v: only text with case needs it", tt.text, lowered)
+		}
 		if bounded && !slices.Contains(args, any(shortProductWindow)) {
 			t.Errorf("%q: the window is not a bound parameter: %v", tt.text, args)
 		}
