@@ -230,17 +230,27 @@ func (s *mallSection) apiValidate(w http.ResponseWriter, r *http.Request) {
 	if _, ok := s.allowed(w, r); !ok {
 		return
 	}
+	m, ok := s.readMallFile(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"valid": true, "mall": toMallJSON(m)})
+}
+
+// readMallFile reads and validates the mall file in r's body. On failure it has written the
+// error (413, 400, or 422 with the problems) and returns false.
+func (s *mallSection) readMallFile(w http.ResponseWriter, r *http.Request) (mallsync.Mall, bool) {
 	data, err := readBody(w, r, MaxMallFile, "a mall file (YAML)")
 	if err != nil {
 		s.writeMallError(w, r, err)
-		return
+		return mallsync.Mall{}, false
 	}
 	m, problems := s.validate(data)
 	if len(problems) > 0 {
 		writeProblems(w, problems)
-		return
+		return mallsync.Mall{}, false
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"valid": true, "mall": toMallJSON(m)})
+	return m, true
 }
 
 // validate checks a mall file.
@@ -257,14 +267,8 @@ func (s *mallSection) apiApply(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	data, err := readBody(w, r, MaxMallFile, "a mall file (YAML)")
-	if err != nil {
-		s.writeMallError(w, r, err)
-		return
-	}
-	m, problems := s.validate(data)
-	if len(problems) > 0 {
-		writeProblems(w, problems)
+	m, ok := s.readMallFile(w, r)
+	if !ok {
 		return
 	}
 	created, err := s.apply(r, u, m)
