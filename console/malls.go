@@ -75,6 +75,8 @@ type mallSection struct {
 	now    func() time.Time
 	pages  *pages
 	page   func(roles []Role, h http.HandlerFunc) http.HandlerFunc
+	// sessions checks the pages' session cookies (console.Deps.Auth).
+	sessions SessionAuthenticator
 }
 
 func (c *console) mallSection() *mallSection {
@@ -82,7 +84,7 @@ func (c *console) mallSection() *mallSection {
 	if d.Health == nil || d.Malls == nil || d.ValidateFunc == nil {
 		panic("console.New: Malls needs Health, Malls and ValidateFunc")
 	}
-	return &mallSection{deps: d, logger: c.logger, audit: c.audit, now: c.now, pages: c.pages, page: c.page}
+	return &mallSection{deps: d, logger: c.logger, audit: c.audit, now: c.now, pages: c.pages, page: c.page, sessions: c.deps.Auth}
 }
 
 // mallRoutes adds the sales section's JSON API to api (sales and admin only):

@@ -2,7 +2,6 @@ package console
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -35,35 +34,10 @@ func (c *console) mallPages(mux *http.ServeMux) {
 	mux.HandleFunc("POST /malls/onboard/connect", s.form(formSlack, s.postConnect))
 }
 
-// form wraps a form handler of the section: it reads the form (multipart or urlencoded) with
-// limit as its cap, then checks session, role and CSRF token as every page does. The console's
-// own check reads at most 64 KB of a form, too little for a mall file; reading the form first
-// lifts that for these routes only. Without a session cookie nothing is read.
+// form wraps a form handler of the section: the page check for sales and admin, reading forms
+// up to limit bytes (a mall file or a saved API response is larger than an ordinary form).
 func (s *mallSection) form(limit int64, h http.HandlerFunc) http.HandlerFunc {
-	checked := s.page(mallPageRoles, h)
-	return func(w http.ResponseWriter, r *http.Request) {
-		if _, err := r.Cookie(SessionCookie); err == nil && isForm(r) {
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
-			var err error
-			if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
-				err = r.ParseMultipartForm(limit)
-			} else {
-				err = r.ParseForm()
-			}
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				s.pages.render(w, r, http.StatusRequestEntityTooLarge, "problem", problem{Status: http.StatusRequestEntityTooLarge,
-					Message: "the form is larger than " + sizeText(limit) + ": a mall file may be " + sizeText(MaxMallFile) +
-						", a saved API response " + sizeText(MaxPreviewBody)})
-				return
-			}
-			if err != nil {
-				s.pages.render(w, r, http.StatusBadRequest, "problem", problem{Status: http.StatusBadRequest, Message: "the form could not be read"})
-				return
-			}
-		}
-		checked(w, r)
-	}
+	return s.pages.pageAuthForm(s.sessions, mallPageRoles, limit, h)
 }
 
 // mallsPage is the data of /malls.

@@ -160,6 +160,13 @@ func (p *pages) fail(w http.ResponseWriter, r *http.Request, err error) {
 // with the wrong role it answers 403. A request that changes something must carry the
 // session's CSRF token in its csrf form field (or the X-CSRF-Token header).
 func (p *pages) pageAuth(sessions SessionAuthenticator, roles []Role, next http.HandlerFunc) http.HandlerFunc {
+	return p.pageAuthForm(sessions, roles, maxBody, next)
+}
+
+// pageAuthForm is pageAuth for a page whose forms may be up to formLimit bytes (a mall file, a
+// saved API response): the form is read with that cap, once the session and role are known,
+// before its CSRF token is checked; a larger one is answered 413.
+func (p *pages) pageAuthForm(sessions SessionAuthenticator, roles []Role, formLimit int64, next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(SessionCookie)
 		var s mallsync.Session
@@ -185,6 +192,9 @@ func (p *pages) pageAuth(sessions SessionAuthenticator, roles []Role, next http.
 				Message: fmt.Sprintf("role %s may not open this page", s.User.Role)})
 			return
 		}
+		if !safeMethod(r.Method) && isForm(r) && !p.readForm(w, r, formLimit) {
+			return
+		}
 		if !safeMethod(r.Method) && !s.CheckCSRF(csrfToken(r)) {
 			p.render(w, r, http.StatusForbidden, "problem", problem{Status: http.StatusForbidden,
 				Message: "this form has expired or did not come from mallsync: reload the page and try again"})
@@ -192,6 +202,29 @@ func (p *pages) pageAuth(sessions SessionAuthenticator, roles []Role, next http.
 		}
 		next(w, r)
 	}
+}
+
+// readForm parses r's form (multipart or urlencoded) up to limit bytes. On failure it has
+// answered 413 or 400 and returns false.
+func (p *pages) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	var err error
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
+		err = r.ParseMultipartForm(limit)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		p.render(w, r, http.StatusRequestEntityTooLarge, "problem", problem{Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("the form is larger than %d KB", limit>>10)})
+		return false
+	case err != nil:
+		p.render(w, r, http.StatusBadRequest, "problem", problem{Status: http.StatusBadRequest, Message: "the form could not be read"})
+		return false
+	}
+	return true
 }
 
 // formatKST shows t in KST, to the minute; the zero time is "-".
