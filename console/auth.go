@@ -130,8 +130,7 @@ func authenticate(auth Authenticator, logger *slog.Logger, next http.Handler) ht
 				writeError(w, r, logger, mallsync.Errorf(mallsync.EFORBIDDEN, "this request needs the session's CSRF token (the X-CSRF-Token header or a csrf form field)"))
 				return
 			}
-			ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, s.User), sessionKey{}, s)
-			next.ServeHTTP(w, r.WithContext(ctx))
+			next.ServeHTTP(w, withSession(r, s))
 			return
 		}
 		scheme, token, ok := strings.Cut(header, " ")

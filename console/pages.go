@@ -1,7 +1,6 @@
 package console
 
 import (
-	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -185,8 +184,7 @@ func (p *pages) pageAuthForm(sessions SessionAuthenticator, roles []Role, formLi
 			http.Redirect(w, r, to, http.StatusSeeOther)
 			return
 		}
-		ctx := context.WithValue(context.WithValue(r.Context(), userKey{}, s.User), sessionKey{}, s)
-		r = r.WithContext(ctx)
+		r = withSession(r, s)
 		if !slices.Contains(roles, s.User.Role) {
 			p.render(w, r, http.StatusForbidden, "problem", problem{Status: http.StatusForbidden,
 				Message: fmt.Sprintf("role %s may not open this page", s.User.Role)})

@@ -53,6 +53,11 @@ var _ SessionAuthenticator = (*DBAuth)(nil)
 
 type sessionKey struct{}
 
+// withSession returns r with the session and its user in its context.
+func withSession(r *http.Request, s mallsync.Session) *http.Request {
+	return r.WithContext(context.WithValue(context.WithValue(r.Context(), userKey{}, s.User), sessionKey{}, s))
+}
+
 // SessionFrom returns the session of a request authenticated by its cookie (pages use its
 // CSRF token in their forms); false for bearer requests.
 func SessionFrom(ctx context.Context) (mallsync.Session, bool) {
