@@ -179,6 +179,16 @@ type TaskStore interface {
 	SetPriority(ctx context.Context, id int64, p Priority) error
 	// AddMemo appends a memo to the task's thread.
 	AddMemo(ctx context.Context, id int64, m Memo) error
+	// TaskCounts counts every mall's tasks by kind and status.
+	TaskCounts(ctx context.Context) ([]TaskCount, error)
+}
+
+// TaskCount is how many of a mall's tasks of a kind are in a status.
+type TaskCount struct {
+	Mall   MallKey
+	Kind   TaskKind
+	Status TaskStatus
+	Count  int
 }
 
 // Notification is a message to a buyer, queued in the notifications outbox; sending is an

@@ -66,6 +66,21 @@ func (f *fakeTasks) Tasks(_ context.Context, filter mallsync.TaskFilter) ([]mall
 	return out, nil
 }
 
+func (f *fakeTasks) TaskCounts(context.Context) ([]mallsync.TaskCount, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := map[mallsync.TaskCount]int{}
+	for _, t := range f.tasks {
+		n[mallsync.TaskCount{Mall: t.Mall, Kind: t.Kind, Status: t.Status}]++
+	}
+	var out []mallsync.TaskCount
+	for k, c := range n {
+		k.Count = c
+		out = append(out, k)
+	}
+	return out, nil
+}
+
 // change applies edit to task id when it is in one of the statuses, else ECONFLICT.
 func (f *fakeTasks) change(id int64, statuses []mallsync.TaskStatus, edit func(*mallsync.Task)) (mallsync.Task, error) {
 	t, ok := f.tasks[id]

@@ -134,16 +134,21 @@ func (c *console) taskBoard(w http.ResponseWriter, r *http.Request) {
 		c.pages.fail(w, r, err)
 		return
 	}
+	all, err := c.deps.Tasks.TaskCounts(r.Context())
+	if err != nil {
+		c.pages.fail(w, r, err)
+		return
+	}
 	total, counts := 0, map[mallsync.TaskKind]int{}
-	for _, t := range active {
-		if slices.Contains(kinds, t.Kind) {
-			counts[t.Kind]++
-			total++
+	for _, n := range all {
+		if slices.Contains(kinds, n.Kind) && (n.Status == mallsync.TaskOpen || n.Status == mallsync.TaskClaimed) {
+			counts[n.Kind] += n.Count
+			total += n.Count
 		}
 	}
-	d.Tabs = append(d.Tabs, boardTab{Label: "전체 All", Count: countLabel(total, cut), Href: d.href(""), Here: d.Kind == ""})
+	d.Tabs = append(d.Tabs, boardTab{Label: "전체 All", Count: strconv.Itoa(total), Href: d.href(""), Here: d.Kind == ""})
 	for _, k := range kinds {
-		d.Tabs = append(d.Tabs, boardTab{Kind: string(k), Label: kindLabel(k), Count: countLabel(counts[k], cut), Href: d.href(string(k)), Here: d.Kind == string(k)})
+		d.Tabs = append(d.Tabs, boardTab{Kind: string(k), Label: kindLabel(k), Count: strconv.Itoa(counts[k]), Href: d.href(string(k)), Here: d.Kind == string(k)})
 	}
 
 	list := active

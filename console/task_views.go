@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/mallsync/mallsync"
@@ -167,12 +166,4 @@ func resultView(t mallsync.Task) []resultField {
 		return []resultField{{"result-note", "메모 Note", r.Note}}
 	}
 	return nil
-}
-
-// countLabel shows a count, with a + when the list it came from was cut at its limit.
-func countLabel(n int, cut bool) string {
-	if cut {
-		return strconv.Itoa(n) + "+"
-	}
-	return strconv.Itoa(n)
 }

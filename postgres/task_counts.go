@@ -6,19 +6,11 @@ import (
 	"github.com/mallsync/mallsync"
 )
 
-// TaskCount is how many of a mall's tasks of a kind are in a status.
-type TaskCount struct {
-	Mall   mallsync.MallKey    `db:"mall"`
-	Kind   mallsync.TaskKind   `db:"kind"`
-	Status mallsync.TaskStatus `db:"status"`
-	Count  int                 `db:"n"`
-}
-
-// TaskCounts counts every mall's tasks by kind and status, for summaries.
-func (s *TaskStore) TaskCounts(ctx context.Context) ([]TaskCount, error) {
-	var out []TaskCount
+// TaskCounts counts every mall's tasks by kind and status, in one grouped query.
+func (s *TaskStore) TaskCounts(ctx context.Context) ([]mallsync.TaskCount, error) {
+	var out []mallsync.TaskCount
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT m.key AS mall, t.kind, t.status, count(*) AS n
+		SELECT m.key AS mall, t.kind, t.status, count(*) AS count
 		FROM tasks t JOIN malls m ON m.id = t.mall_id
 		GROUP BY m.key, t.kind, t.status ORDER BY m.key, t.kind, t.status`)
 	if err != nil {
