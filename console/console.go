@@ -1,6 +1,7 @@
 package console
 
 import (
+	"context"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -30,7 +31,7 @@ type Deps struct {
 	// Reorders marks pre-shipped reorders; nil leaves the reorder routes out.
 	Reorders mallsync.ReorderActions
 	// AdminURL links an order to its mall's own admin; nil shows no link.
-	AdminURL func(m mallsync.Platform, mall mallsync.MallKey, orderID string) string
+	AdminURL func(ctx context.Context, p mallsync.Platform, mall mallsync.MallKey, orderID string) string
 	// Malls is the sales section (몰 Malls: mall health and onboarding); nil leaves it out.
 	Malls *MallDeps
 	// Audit gets a row per action a person takes; nil writes none.

@@ -110,7 +110,7 @@ func (c *console) order(ctx context.Context, r *http.Request, u User) (orderView
 	v := orderView{Detail: maskDetail(d, u.Role), Flows: map[string]mallsync.ReturnFlowView{}, FlowErrors: map[string]string{},
 		ShowRaw: seesAll(u.Role), MayAct: slices.Contains(claimActionRoles, u.Role), MayNote: c.deps.Notes != nil}
 	if c.deps.AdminURL != nil {
-		v.AdminURL = c.deps.AdminURL(d.Platform, d.Mall, d.Order.PlatformOrderID)
+		v.AdminURL = c.deps.AdminURL(ctx, d.Platform, d.Mall, d.Order.PlatformOrderID)
 	}
 	if c.deps.Flows != nil {
 		for _, cl := range d.Claims {

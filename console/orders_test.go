@@ -135,7 +135,7 @@ func orderSetup(t *testing.T) *orderBundle {
 	b.h = console.New(console.Deps{Auth: &console.DBAuth{Users: users}, Users: users, Tasks: seedTasks(),
 		Orders: orders, Notes: orders, Flows: fakeFlows{}, Returns: claims, Audit: audit, LoginFailDelay: time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		AdminURL: func(p mallsync.Platform, m mallsync.MallKey, id string) string {
+		AdminURL: func(_ context.Context, p mallsync.Platform, m mallsync.MallKey, id string) string {
 			return "https://shop.cafe24.com/admin/"
 		}})
 	return b

@@ -68,13 +68,13 @@ var adminHomes = map[mallsync.Platform]string{
 // simulator (its base URL on this machine), which has no admin.
 func adminURL(malls interface {
 	Mall(context.Context, mallsync.MallKey) (mallsync.Mall, error)
-}) func(mallsync.Platform, mallsync.MallKey, string) string {
-	return func(p mallsync.Platform, key mallsync.MallKey, _ string) string {
+}) func(context.Context, mallsync.Platform, mallsync.MallKey, string) string {
+	return func(ctx context.Context, p mallsync.Platform, key mallsync.MallKey, _ string) string {
 		home, ok := adminHomes[p]
 		if !ok {
 			return ""
 		}
-		m, err := malls.Mall(context.Background(), key)
+		m, err := malls.Mall(ctx, key)
 		if err != nil {
 			return ""
 		}
