@@ -179,6 +179,10 @@ type TaskStore interface {
 	SetPriority(ctx context.Context, id int64, p Priority) error
 	// AddMemo appends a memo to the task's thread.
 	AddMemo(ctx context.Context, id int64, m Memo) error
+}
+
+// TaskCounter counts tasks, for boards and summaries.
+type TaskCounter interface {
 	// TaskCounts counts every mall's tasks by kind and status.
 	TaskCounts(ctx context.Context) ([]TaskCount, error)
 }

@@ -18,8 +18,8 @@ type Deps struct {
 	Auth SessionAuthenticator
 	// Users checks passwords and keeps sessions, for /login and /logout (required).
 	Users mallsync.UserStore
-	// Tasks reads and changes tasks (required).
-	Tasks mallsync.TaskStore
+	// Tasks reads, changes and counts tasks (required).
+	Tasks TaskBoardStore
 	// Orders searches and reads orders (required).
 	Orders mallsync.OrderReader
 	// Notes keeps the notes people leave on orders; nil leaves the note action out.
@@ -44,6 +44,12 @@ type Deps struct {
 	InsecureCookies bool
 	// LoginFailDelay is the least time a refused login takes; 0 means DefaultLoginFailDelay.
 	LoginFailDelay time.Duration
+}
+
+// TaskBoardStore is the task store the console needs: the tasks and their counts.
+type TaskBoardStore interface {
+	mallsync.TaskStore
+	mallsync.TaskCounter
 }
 
 // The roles that may open each section of the console.

@@ -18,3 +18,5 @@ func (s *TaskStore) TaskCounts(ctx context.Context) ([]mallsync.TaskCount, error
 	}
 	return out, nil
 }
+
+var _ mallsync.TaskCounter = (*TaskStore)(nil)
