@@ -83,6 +83,23 @@ func TestClaimsShipmentsRefundsCatalogRoundTrip(t *testing.T) {
 		t.Errorf("a withdrawn claim is still open: %v", open)
 	}
 
+	// A parcel and a refund seen again with other lines: their lines are replaced, not added to.
+	apply(t, b, mallsync.Page{
+		Shipments: []mallsync.Shipment{{PlatformShipmentID: "D-1", PlatformOrderID: "20260701-0000001", Kind: mallsync.ShipmentForward,
+			CarrierCode: "0001", TrackingNo: "612345678901", ShippedAt: &shipped, ChangedAt: later,
+			LineIDs: []string{"20260701-0000001-02"}}},
+		Refunds: []mallsync.Refund{{PlatformRefundID: "RF-1", PlatformOrderID: "20260701-0000001", PlatformClaimID: "R20260702-0000001",
+			LineIDs: []string{"20260701-0000001-02"}, Amount: 15000, ChangedAt: later}},
+	})
+	ships, _ = b.sync.Shipments(ctx, b.mall)
+	if len(ships) != 1 || len(ships[0].LineIDs) != 1 || ships[0].LineIDs[0] != "20260701-0000001-02" {
+		t.Errorf("a parcel's lines after it changed = %+v", ships)
+	}
+	refunds, _ = b.sync.Refunds(ctx, b.mall)
+	if len(refunds) != 1 || len(refunds[0].LineIDs) != 1 || refunds[0].LineIDs[0] != "20260701-0000001-02" {
+		t.Errorf("a refund's lines after it changed = %+v", refunds)
+	}
+
 	// The same page again changes nothing.
 	before := count(t, b, `SELECT count(*) FROM claim_status_events`)
 	apply(t, b, mallsync.Page{Claims: []mallsync.Claim{claim("R20260702-0000001", "withdrawn", "undone", later, "20260701-0000001-01")}})

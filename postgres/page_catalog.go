@@ -20,7 +20,7 @@ func upsertRefunds(ctx context.Context, tx *sqlx.Tx, mallID int64, refunds []mal
 		rid[i], oid[i], cid[i], amount[i], done[i] = r.PlatformRefundID, r.PlatformOrderID, r.PlatformClaimID, int64(r.Amount), r.Done
 		refunded[i], changed[i], raw[i] = tsp(r.RefundedAt), ts(r.ChangedAt), rawText(r.Raw)
 	}
-	var written []string
+	var written []writtenRow
 	if err := tx.SelectContext(ctx, &written, `
 		INSERT INTO refunds (mall_id, platform_refund_id, platform_order_id, platform_claim_id, amount, done,
 			refunded_at, changed_at, raw)
@@ -32,7 +32,7 @@ func upsertRefunds(ctx context.Context, tx *sqlx.Tx, mallID int64, refunds []mal
 			amount = EXCLUDED.amount, done = EXCLUDED.done, refunded_at = EXCLUDED.refunded_at,
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, seen_at = now()
 		WHERE refunds.changed_at <= EXCLUDED.changed_at
-		RETURNING platform_refund_id`,
+		RETURNING platform_refund_id AS id, xmax = 0 AS inserted`,
 		mallID, pq.Array(rid), pq.Array(oid), pq.Array(cid), pq.Array(amount), pq.Array(done),
 		pq.Array(refunded), pq.Array(changed), pq.Array(raw)); err != nil {
 		return 0, interpret(err)
@@ -40,10 +40,7 @@ func upsertRefunds(ctx context.Context, tx *sqlx.Tx, mallID int64, refunds []mal
 	if len(written) == 0 {
 		return 0, nil
 	}
-	keep := make(map[string]bool, len(written))
-	for _, id := range written {
-		keep[id] = true
-	}
+	keep, updated := splitWritten(written)
 	var ps, ls []string
 	for _, r := range refunds {
 		if keep[r.PlatformRefundID] {
@@ -52,7 +49,7 @@ func upsertRefunds(ctx context.Context, tx *sqlx.Tx, mallID int64, refunds []mal
 			}
 		}
 	}
-	if err := replaceLines(ctx, tx, "refund_lines", "platform_refund_id", mallID, written, ps, ls); err != nil {
+	if err := replaceLines(ctx, tx, "refund_lines", "platform_refund_id", mallID, updated, ps, ls); err != nil {
 		return 0, err
 	}
 	return len(written), nil

@@ -15,7 +15,7 @@ import (
 // (kind claim_event, key <claim>/<platform status>/<changed_at>, payload a mallsync.ClaimEvent
 // whose EventID is the key), in the same statement and so the same transaction: the
 // dispatcher delivers it to the claim's ReturnFlow. It returns the platform ids of the claims
-// written, so that their lines can be replaced.
+// written, each saying whether it was new, so that their lines can be replaced.
 const upsertClaimsSQL = `
 	WITH incoming AS (
 		SELECT t.cid, t.oid, t.kind, t.status, t.pstatus, t.rtype, t.reason, t.fault, t.carrier, t.tracking,
@@ -41,7 +41,8 @@ const upsertClaimsSQL = `
 			requested_at = EXCLUDED.requested_at, changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw,
 			seen_at = now()
 		WHERE claims.changed_at <= EXCLUDED.changed_at
-		RETURNING id, platform_claim_id, platform_order_id, kind, status, platform_status, changed_at
+		RETURNING id, platform_claim_id, platform_order_id, kind, status, platform_status, changed_at,
+			xmax = 0 AS inserted
 	),
 	changed AS (
 		SELECT u.*, u.platform_claim_id || '/' || u.platform_status || '/' ||
@@ -69,7 +70,7 @@ const upsertClaimsSQL = `
 		WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
 		ON CONFLICT (claim_id, changed_at, platform_code) DO NOTHING
 	)
-	SELECT platform_claim_id FROM up`
+	SELECT platform_claim_id AS id, inserted FROM up`
 
 func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []mallsync.Claim) (int, error) {
 	claims = lastOf(claims, func(c mallsync.Claim) string { return c.PlatformClaimID })
@@ -84,7 +85,7 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 		}
 		changed[i], raw[i] = ts(c.ChangedAt), rawText(c.Raw)
 	}
-	var written []string
+	var written []writtenRow
 	if err := tx.SelectContext(ctx, &written, upsertClaimsSQL, mallID, pq.Array(cid), pq.Array(oid), pq.Array(kind),
 		pq.Array(status), pq.Array(pstatus), pq.Array(rtype), pq.Array(reason), pq.Array(fault), pq.Array(carrier),
 		pq.Array(tracking), pq.Array(requested), pq.Array(changed), pq.Array(raw)); err != nil {
@@ -93,10 +94,7 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 	if len(written) == 0 {
 		return 0, nil
 	}
-	keep := make(map[string]bool, len(written))
-	for _, id := range written {
-		keep[id] = true
-	}
+	keep, updated := splitWritten(written)
 	var lc, ll, lp []string
 	var lq []int64
 	for _, c := range claims {
@@ -107,8 +105,10 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 			lc, ll, lq, lp = append(lc, c.PlatformClaimID), append(ll, l.PlatformLineID), append(lq, int64(l.Quantity)), append(lp, l.PlatformStatus)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE mall_id = $1 AND platform_claim_id = ANY($2)`, mallID, pq.Array(written)); err != nil {
-		return 0, interpret(err)
+	if len(updated) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE mall_id = $1 AND platform_claim_id = ANY($2)`, mallID, pq.Array(updated)); err != nil {
+			return 0, interpret(err)
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO claim_lines (mall_id, platform_claim_id, platform_line_id, quantity, platform_status)
@@ -120,7 +120,7 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 }
 
 // upsertShipmentsSQL upserts shipments from arrays, never overwriting a newer one, and
-// returns the platform ids written.
+// returns the platform ids written, each saying whether it was new.
 const upsertShipmentsSQL = `
 	INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no,
 		platform_status, shipped_at, delivered_at, changed_at)
@@ -134,7 +134,7 @@ const upsertShipmentsSQL = `
 		shipped_at = EXCLUDED.shipped_at, delivered_at = EXCLUDED.delivered_at, changed_at = EXCLUDED.changed_at,
 		seen_at = now()
 	WHERE shipments.changed_at <= EXCLUDED.changed_at
-	RETURNING platform_shipment_id`
+	RETURNING platform_shipment_id AS id, xmax = 0 AS inserted`
 
 func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mallsync.Shipment) (int, error) {
 	ships = lastOf(ships, func(s mallsync.Shipment) string { return s.PlatformShipmentID })
@@ -148,7 +148,7 @@ func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mal
 		sid[i], oid[i], kind[i], carrier[i], tracking[i], pstatus[i] = s.PlatformShipmentID, s.PlatformOrderID, string(s.Kind), s.CarrierCode, s.TrackingNo, s.PlatformStatus
 		shipped[i], delivered[i], changed[i] = tsp(s.ShippedAt), tsp(s.DeliveredAt), ts(s.ChangedAt)
 	}
-	var written []string
+	var written []writtenRow
 	if err := tx.SelectContext(ctx, &written, upsertShipmentsSQL, mallID, pq.Array(sid), pq.Array(oid), pq.Array(kind),
 		pq.Array(carrier), pq.Array(tracking), pq.Array(pstatus), pq.Array(shipped), pq.Array(delivered), pq.Array(changed)); err != nil {
 		return 0, interpret(err)
@@ -156,10 +156,7 @@ func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mal
 	if len(written) == 0 {
 		return 0, nil
 	}
-	keep := make(map[string]bool, len(written))
-	for _, id := range written {
-		keep[id] = true
-	}
+	keep, updated := splitWritten(written)
 	var ls, ll []string
 	for _, s := range ships {
 		if keep[s.PlatformShipmentID] {
@@ -168,17 +165,42 @@ func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mal
 			}
 		}
 	}
-	if err := replaceLines(ctx, tx, "shipment_lines", "platform_shipment_id", mallID, written, ls, ll); err != nil {
+	if err := replaceLines(ctx, tx, "shipment_lines", "platform_shipment_id", mallID, updated, ls, ll); err != nil {
 		return 0, err
 	}
 	return len(written), nil
 }
 
-// replaceLines replaces the line rows of the given parents in a (parent id, line id) table.
-// table and parentCol are constants of this package, never input.
-func replaceLines(ctx context.Context, tx *sqlx.Tx, table, parentCol string, mallID int64, parents, ps, ls []string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mall_id = $1 AND `+parentCol+` = ANY($2)`, mallID, pq.Array(parents)); err != nil {
-		return interpret(err)
+// writtenRow is a parent row an upsert wrote: its platform id, and whether it was new.
+type writtenRow struct {
+	ID       string `db:"id"`
+	Inserted bool   `db:"inserted"`
+}
+
+// splitWritten returns the ids written and, of those, the ones that were there before: only
+// those can have line rows to replace (line rows never outlive their parent), which spares a
+// backfill a DELETE that finds nothing.
+func splitWritten(rows []writtenRow) (written map[string]bool, updated []string) {
+	written = make(map[string]bool, len(rows))
+	for _, r := range rows {
+		written[r.ID] = true
+		if !r.Inserted {
+			updated = append(updated, r.ID)
+		}
+	}
+	return written, updated
+}
+
+// replaceLines deletes the line rows of the parents in `old` and inserts ps[i]/ls[i] in a
+// (parent id, line id) table. table and parentCol are constants of this package, never input.
+func replaceLines(ctx context.Context, tx *sqlx.Tx, table, parentCol string, mallID int64, old, ps, ls []string) error {
+	if len(old) > 0 {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mall_id = $1 AND `+parentCol+` = ANY($2)`, mallID, pq.Array(old)); err != nil {
+			return interpret(err)
+		}
+	}
+	if len(ls) == 0 {
+		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (mall_id, `+parentCol+`, platform_line_id)
 		SELECT $1, t.p, t.l FROM unnest($2::text[], $3::text[]) AS t(p, l)`, mallID, pq.Array(ps), pq.Array(ls))
