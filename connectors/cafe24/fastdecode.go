@@ -2,6 +2,7 @@ package cafe24
 
 import (
 	"encoding/json"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -106,6 +107,7 @@ func (d *fastDec) orders(p *ordersPage) bool {
 		case '{':
 			if !d.order(&o.f) {
 				// Valid JSON the fast path does not decode, or not valid JSON at all.
+				p.slow++
 				d.i = start
 				if !d.skip(0) {
 					return false
@@ -121,6 +123,7 @@ func (d *fastDec) orders(p *ordersPage) bool {
 			if !d.skip(0) {
 				return false
 			}
+			p.slow++
 			o.err = json.Unmarshal(d.b[start:d.i], &o.f)
 		}
 		o.raw = d.b[start:d.i]
@@ -606,7 +609,16 @@ const (
 	iReturnCollectedDate
 	iRefundDate
 	iExchangeRequestDate
+	iOriginalItemNo // the numbers, comma-separated
 	iFields
+)
+
+// The claim lists embedded on an order.
+const (
+	cCancellation = iota
+	cReturn
+	cExchange
+	cLists
 )
 
 // list states of receivers and items: absent or null (nil), or an array.
@@ -623,6 +635,8 @@ type orderSpans struct {
 	buyer      [bFields]span
 	receivers  int // listNil or listArray; the elements are in fastDec.receivers
 	items      int
+	// The elements of each claim list, as spans of the page (not of the arena): raw JSON.
+	claims [cLists][]span
 }
 
 // order decodes an order object at d.i ('{') into f. It returns false, leaving f alone, when
@@ -725,19 +739,50 @@ func (d *fastDec) materialize(f *orderFields) {
 				ReturnCollectedDate:      it[iReturnCollectedDate].of(s),
 				RefundDate:               it[iRefundDate].of(s),
 				ExchangeRequestDate:      it[iExchangeRequestDate].of(s),
+				OriginalItemNo:           numbers(it[iOriginalItemNo].of(s)),
 			})
 		}
 		f.Items = d.itemSlab[l : l+n : l+n]
 	}
+	f.Cancellation = d.raws(o.claims[cCancellation])
+	f.Return = d.raws(o.claims[cReturn])
+	f.Exchange = d.raws(o.claims[cExchange])
+}
+
+// raws returns the page's bytes at spans as a rawList, nil for none.
+func (d *fastDec) raws(spans []span) rawList {
+	if len(spans) == 0 {
+		return nil
+	}
+	l := make(rawList, len(spans))
+	for i, sp := range spans {
+		l[i] = json.RawMessage(d.b[sp.off:sp.end:sp.end])
+	}
+	return l
+}
+
+// numbers splits the comma-separated numbers numberList wrote; "" is nil.
+func numbers(s string) itemNoList {
+	if s == "" {
+		return nil
+	}
+	l := make(itemNoList, 0, 1+strings.Count(s, ","))
+	for s != "" {
+		n, rest, _ := strings.Cut(s, ",")
+		l = append(l, json.Number(n))
+		s = rest
+	}
+	return l
 }
 
 // field says where the value of one known member goes, and whether it is a JSON number. A
 // member holding an object or a list has a nested decoder instead (the order's parts); at is
 // then only its bit among the members seen.
 type field struct {
-	at     int
-	number bool
-	nested func(*fastDec, *orderSpans) bool
+	at      int
+	number  bool
+	numbers bool // an array of JSON numbers
+	nested  func(*fastDec, *orderSpans) bool
 }
 
 // fieldSet maps the member names of one kind of object to their fields.
@@ -752,11 +797,10 @@ var (
 		"buyer":               {at: oFields + 1, nested: (*fastDec).buyer},
 		"receivers":           {at: oFields + 2, nested: (*fastDec).receiverList},
 		"items":               {at: oFields + 3, nested: (*fastDec).itemList},
-		// Orders with claims are rare: the fast path takes only empty claim lists and leaves
-		// the others to encoding/json, order by order.
-		"cancellation": {at: oFields + 4, nested: (*fastDec).emptyList},
-		"return":       {at: oFields + 5, nested: (*fastDec).emptyList},
-		"exchange":     {at: oFields + 6, nested: (*fastDec).emptyList},
+		// The claims embedded on the order: each element kept raw.
+		"cancellation": {at: oFields + 4, nested: func(d *fastDec, o *orderSpans) bool { return d.rawList(&o.claims[cCancellation]) }},
+		"return":       {at: oFields + 5, nested: func(d *fastDec, o *orderSpans) bool { return d.rawList(&o.claims[cReturn]) }},
+		"exchange":     {at: oFields + 6, nested: func(d *fastDec, o *orderSpans) bool { return d.rawList(&o.claims[cExchange]) }},
 	}
 	amountMembers = fieldSet{"shipping_fee": {at: aShippingFee}, "payment_amount": {at: aPaymentAmount}}
 	buyerMembers  = fieldSet{
@@ -783,7 +827,7 @@ var (
 		"return_request_date": {at: iReturnRequestDate}, "return_collected_date": {at: iReturnCollectedDate},
 		"refund_date": {at: iRefundDate}, "exchange_request_date": {at: iExchangeRequestDate},
 		"shipping_code":    {at: iShippingCode},
-		"original_item_no": {at: iFields, nested: (*fastDec).emptyList},
+		"original_item_no": {at: iOriginalItemNo, numbers: true},
 	}
 )
 
@@ -815,6 +859,8 @@ func (d *fastDec) members(set fieldSet, dst []span, o *orderSpans) bool {
 			ok = f.nested(d, o)
 		case f.number:
 			ok = d.number(&dst[f.at])
+		case f.numbers:
+			ok = d.numberList(&dst[f.at])
 		default:
 			ok = d.string(&dst[f.at])
 		}
@@ -828,20 +874,72 @@ func (d *fastDec) members(set fieldSet, dst []span, o *orderSpans) bool {
 	}
 }
 
-// emptyList takes null or an empty array; anything else is left to encoding/json.
-func (d *fastDec) emptyList(*orderSpans) bool {
+// rawList decodes a rawList: null or an empty array leave it nil; the elements of any other
+// array are kept raw, as spans of the page, each without the whitespace around it.
+func (d *fastDec) rawList(out *[]span) bool {
+	*out = nil
 	switch d.peek() {
 	case 'n':
 		return d.lit("null")
 	case '[':
-		d.i++
-		if d.peek() != ']' {
-			return false
-		}
+	default:
+		return false
+	}
+	d.i++
+	if d.peek() == ']' {
 		d.i++
 		return true
 	}
-	return false
+	for {
+		s := d.i
+		if !d.skip(1) {
+			return false
+		}
+		*out = append(*out, span{int32(s), int32(d.i)})
+		if _, more, ok := d.next(']'); !ok || !more {
+			return ok
+		}
+	}
+}
+
+// numberList decodes an itemNoList into the arena as its numbers separated by commas: null or
+// an empty array leave it empty. Arrays holding anything but numbers (encoding/json also takes
+// null elements and strings holding numbers) are left to encoding/json.
+func (d *fastDec) numberList(sp *span) bool {
+	switch d.peek() {
+	case 'n':
+		return d.lit("null")
+	case '[':
+	default:
+		return false
+	}
+	d.i++
+	if d.peek() == ']' {
+		d.i++
+		return true
+	}
+	off := int32(len(d.arena))
+	for {
+		if c := d.peek(); c != '-' && (c < '0' || c > '9') {
+			return false
+		}
+		s := d.i
+		if !d.num() {
+			return false
+		}
+		if int32(len(d.arena)) > off {
+			d.arena = append(d.arena, ',')
+		}
+		d.arena = append(d.arena, d.b[s:d.i]...)
+		_, more, ok := d.next(']')
+		if !ok {
+			return false
+		}
+		if !more {
+			*sp = span{off, int32(len(d.arena))}
+			return true
+		}
+	}
 }
 
 // amounts decodes actual_order_amount: an object or null.

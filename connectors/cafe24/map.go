@@ -16,6 +16,8 @@ import (
 // ordersPage is GET /orders' answer. Each order keeps its exact JSON.
 type ordersPage struct {
 	Orders []orderJSON
+	// slow counts the orders the fast path handed to encoding/json one by one (see fastdecode.go).
+	slow int
 }
 
 // orderJSON is one order as decoded from a page: its raw bytes, its typed fields, and the error
