@@ -386,9 +386,9 @@ func upsertOrders(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64
 		raws.Write(raw)
 	}
 	_, err := tx.StmtxContext(ctx, st.orders).ExecContext(ctx,
-		mallID, pq.Array(ids), pq.Array(channels), pq.Array(ordered), pq.Array(paid), pq.Array(bName),
-		pq.Array(bPhone), pq.Array(bEmail), pq.Array(rName), pq.Array(rPhone), pq.Array(rZip), pq.Array(rAddr),
-		pq.Array(pay), pq.Array(fee), pq.Array(changed), pq.Array(hashes), raws.String())
+		mallID, textArray(ids), textArray(channels), textArray(ordered), textArray(paid), textArray(bName),
+		textArray(bPhone), textArray(bEmail), textArray(rName), textArray(rPhone), textArray(rZip), textArray(rAddr),
+		pq.Array(pay), pq.Array(fee), textArray(changed), textArray(hashes), raws.String())
 	return interpret(err)
 }
 
@@ -408,11 +408,11 @@ func upsertLines(ctx context.Context, tx *sqlx.Tx, st *statements, mallID int64,
 		carrier[i], tracking[i], shipped[i], delivered[i], changed[i] = l.CarrierCode, l.TrackingNo, tsp(l.ShippedAt), tsp(l.DeliveredAt), ts(l.ChangedAt)
 	}
 	err = tx.StmtxContext(ctx, st.lines).QueryRowxContext(ctx,
-		mallID, pq.Array(oid), pq.Array(lid), pq.Array(pno), pq.Array(pcode), pq.Array(vcode), pq.Array(sku),
-		pq.Array(pname), pq.Array(opt), pq.Array(brand), pq.Array(scode), pq.Array(sname), pq.Array(qty),
-		pq.Array(price), pq.Array(pay), pq.Array(status), pq.Array(pstatus), pq.Array(own), pq.Array(ccode),
-		pq.Array(ckind), pq.Array(cstatus), pq.Array(carrier), pq.Array(tracking), pq.Array(shipped),
-		pq.Array(delivered), pq.Array(changed)).Scan(&events, &stale)
+		mallID, textArray(oid), textArray(lid), textArray(pno), textArray(pcode), textArray(vcode), textArray(sku),
+		textArray(pname), textArray(opt), textArray(brand), textArray(scode), textArray(sname), pq.Array(qty),
+		pq.Array(price), pq.Array(pay), textArray(status), textArray(pstatus), textArray(own), textArray(ccode),
+		textArray(ckind), textArray(cstatus), textArray(carrier), textArray(tracking), textArray(shipped),
+		textArray(delivered), textArray(changed)).Scan(&events, &stale)
 	return events, stale, interpret(err)
 }
 
@@ -434,7 +434,7 @@ func quarantine(ctx context.Context, tx *sqlx.Tx, mallID int64, stream mallsync.
 		SELECT $1, $2, t.res, t.pid, t.reason, t.raw FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS t(res, pid, reason, raw)
 		ON CONFLICT (mall_id, resource, platform_id) DO UPDATE SET reason = EXCLUDED.reason, raw = EXCLUDED.raw,
 			stream = EXCLUDED.stream, last_seen_at = now(), seen_count = quarantine.seen_count + 1`,
-		mallID, string(stream), pq.Array(res), pq.Array(pid), pq.Array(reason), pq.Array(raw))
+		mallID, string(stream), textArray(res), textArray(pid), textArray(reason), textArray(raw))
 	return interpret(err)
 }
 

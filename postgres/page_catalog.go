@@ -33,8 +33,8 @@ func upsertRefunds(ctx context.Context, tx *sqlx.Tx, mallID int64, refunds []mal
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, seen_at = now()
 		WHERE refunds.changed_at <= EXCLUDED.changed_at
 		RETURNING platform_refund_id AS id, xmax = 0 AS inserted`,
-		mallID, pq.Array(rid), pq.Array(oid), pq.Array(cid), pq.Array(amount), pq.Array(done),
-		pq.Array(refunded), pq.Array(changed), pq.Array(raw)); err != nil {
+		mallID, textArray(rid), textArray(oid), textArray(cid), pq.Array(amount), pq.Array(done),
+		textArray(refunded), textArray(changed), textArray(raw)); err != nil {
 		return 0, interpret(err)
 	}
 	if len(written) == 0 {
@@ -68,7 +68,7 @@ func upsertSuppliers(ctx context.Context, tx *sqlx.Tx, mallID int64, sups []mall
 		SELECT $1, t.c, t.n, t.t, t.p FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(c, n, t, p)
 		ON CONFLICT (mall_id, code) DO UPDATE SET name = EXCLUDED.name, trading_type = EXCLUDED.trading_type,
 			payment_type = EXCLUDED.payment_type, seen_at = now()`,
-		mallID, pq.Array(code), pq.Array(name), pq.Array(trading), pq.Array(payment))
+		mallID, textArray(code), textArray(name), textArray(trading), textArray(payment))
 	return n, interpret(err)
 }
 
@@ -106,8 +106,8 @@ func upsertProducts(ctx context.Context, tx *sqlx.Tx, mallID int64, products []m
 		ON CONFLICT (mall_id, product_no) DO UPDATE SET product_code = EXCLUDED.product_code, name = EXCLUDED.name,
 			supplier_code = EXCLUDED.supplier_code, shipping_type = EXCLUDED.shipping_type, price = EXCLUDED.price,
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, seen_at = now()`,
-		mallID, pq.Array(no), pq.Array(code), pq.Array(name), pq.Array(sup), pq.Array(ship), pq.Array(price),
-		pq.Array(changed), pq.Array(raw)); err != nil {
+		mallID, textArray(no), textArray(code), textArray(name), textArray(sup), textArray(ship), pq.Array(price),
+		textArray(changed), textArray(raw)); err != nil {
 		return 0, interpret(err)
 	}
 	_, err := tx.ExecContext(ctx, `
@@ -117,6 +117,6 @@ func upsertProducts(ctx context.Context, tx *sqlx.Tx, mallID int64, products []m
 		ON CONFLICT (mall_id, variant_code) DO UPDATE SET product_no = EXCLUDED.product_no,
 			option_value = EXCLUDED.option_value, use_inventory = EXCLUDED.use_inventory,
 			quantity = EXCLUDED.quantity, safety_stock = EXCLUDED.safety_stock, seen_at = now()`,
-		mallID, pq.Array(vcode), pq.Array(vprod), pq.Array(vopt), pq.Array(vuse), pq.Array(vqty), pq.Array(vsafe))
+		mallID, textArray(vcode), textArray(vprod), textArray(vopt), pq.Array(vuse), pq.Array(vqty), pq.Array(vsafe))
 	return len(vcode), interpret(err)
 }

@@ -86,9 +86,9 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 		changed[i], raw[i] = ts(c.ChangedAt), rawText(c.Raw)
 	}
 	var written []writtenRow
-	if err := tx.SelectContext(ctx, &written, upsertClaimsSQL, mallID, pq.Array(cid), pq.Array(oid), pq.Array(kind),
-		pq.Array(status), pq.Array(pstatus), pq.Array(rtype), pq.Array(reason), pq.Array(fault), pq.Array(carrier),
-		pq.Array(tracking), pq.Array(requested), pq.Array(changed), pq.Array(raw)); err != nil {
+	if err := tx.SelectContext(ctx, &written, upsertClaimsSQL, mallID, textArray(cid), textArray(oid), textArray(kind),
+		textArray(status), textArray(pstatus), textArray(rtype), textArray(reason), textArray(fault), textArray(carrier),
+		textArray(tracking), textArray(requested), textArray(changed), textArray(raw)); err != nil {
 		return 0, interpret(err)
 	}
 	if len(written) == 0 {
@@ -106,14 +106,14 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 		}
 	}
 	if len(updated) > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE mall_id = $1 AND platform_claim_id = ANY($2)`, mallID, pq.Array(updated)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM claim_lines WHERE mall_id = $1 AND platform_claim_id = ANY($2)`, mallID, textArray(updated)); err != nil {
 			return 0, interpret(err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO claim_lines (mall_id, platform_claim_id, platform_line_id, quantity, platform_status)
 		SELECT $1, t.c, t.l, t.q, t.p FROM unnest($2::text[], $3::text[], $4::int8[], $5::text[]) AS t(c, l, q, p)`,
-		mallID, pq.Array(lc), pq.Array(ll), pq.Array(lq), pq.Array(lp)); err != nil {
+		mallID, textArray(lc), textArray(ll), pq.Array(lq), textArray(lp)); err != nil {
 		return 0, interpret(err)
 	}
 	return len(written), nil
@@ -149,8 +149,8 @@ func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mal
 		shipped[i], delivered[i], changed[i] = tsp(s.ShippedAt), tsp(s.DeliveredAt), ts(s.ChangedAt)
 	}
 	var written []writtenRow
-	if err := tx.SelectContext(ctx, &written, upsertShipmentsSQL, mallID, pq.Array(sid), pq.Array(oid), pq.Array(kind),
-		pq.Array(carrier), pq.Array(tracking), pq.Array(pstatus), pq.Array(shipped), pq.Array(delivered), pq.Array(changed)); err != nil {
+	if err := tx.SelectContext(ctx, &written, upsertShipmentsSQL, mallID, textArray(sid), textArray(oid), textArray(kind),
+		textArray(carrier), textArray(tracking), textArray(pstatus), textArray(shipped), textArray(delivered), textArray(changed)); err != nil {
 		return 0, interpret(err)
 	}
 	if len(written) == 0 {
@@ -195,7 +195,7 @@ func splitWritten(rows []writtenRow) (written map[string]bool, updated []string)
 // (parent id, line id) table. table and parentCol are constants of this package, never input.
 func replaceLines(ctx context.Context, tx *sqlx.Tx, table, parentCol string, mallID int64, old, ps, ls []string) error {
 	if len(old) > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mall_id = $1 AND `+parentCol+` = ANY($2)`, mallID, pq.Array(old)); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mall_id = $1 AND `+parentCol+` = ANY($2)`, mallID, textArray(old)); err != nil {
 			return interpret(err)
 		}
 	}
@@ -203,7 +203,7 @@ func replaceLines(ctx context.Context, tx *sqlx.Tx, table, parentCol string, mal
 		return nil
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO `+table+` (mall_id, `+parentCol+`, platform_line_id)
-		SELECT $1, t.p, t.l FROM unnest($2::text[], $3::text[]) AS t(p, l)`, mallID, pq.Array(ps), pq.Array(ls))
+		SELECT $1, t.p, t.l FROM unnest($2::text[], $3::text[]) AS t(p, l)`, mallID, textArray(ps), textArray(ls))
 	return interpret(err)
 }
 
@@ -263,6 +263,6 @@ func dropVanishedParcels(ctx context.Context, tx *sqlx.Tx, mallID int64, page ma
 	for i, s := range page.Shipments {
 		keep[i] = s.PlatformShipmentID
 	}
-	_, err := tx.ExecContext(ctx, dropVanishedParcelsSQL, mallID, pq.Array(ids), pq.Array(keep))
+	_, err := tx.ExecContext(ctx, dropVanishedParcelsSQL, mallID, textArray(ids), textArray(keep))
 	return interpret(err)
 }
