@@ -257,6 +257,20 @@ func TestMigrationsAreReversible(t *testing.T) {
 	exists := func(table string) bool {
 		return count(t, b, `SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = $1`, table) != 0
 	}
+	fkeys := func() int {
+		return count(t, b, `SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = current_schema()::regnamespace
+			AND conrelid::regclass::text IN ('orders', 'shipments', 'claims', 'refunds', 'outbox')`)
+	}
+	if n := fkeys(); n != 0 {
+		t.Fatalf("%d foreign keys on the synced tables, want none (00012)", n)
+	}
+	// 00012 drops the synced tables' keys to malls; the step down puts them back.
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if n := fkeys(); n != 5 || !exists("order_notes") {
+		t.Fatalf("after migrating 00012 down: %d foreign keys, want 5; order_notes kept = %v", n, exists("order_notes"))
+	}
 	// 00011 adds the order notes; the step down drops them and nothing else.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
