@@ -37,3 +37,13 @@ func (c *Clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
+
+// Near reports whether t, a time a client stamped on a request (a signature's date, a token
+// request's timestamp), is within d of now: of the simulated now, or of the wall clock. A
+// client in the simulator's process reads the simulated clock; a client in another process
+// (a separate worker, curl) can only read its wall clock, which a platform's real server
+// compares with. Either is accepted, so that a simulated clock that stands still while a long
+// backfill runs does not turn a separate worker's signatures stale.
+func (c *Clock) Near(t time.Time, d time.Duration) bool {
+	return t.Sub(c.Now()).Abs() <= d || time.Since(t).Abs() <= d
+}

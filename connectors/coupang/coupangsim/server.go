@@ -227,7 +227,7 @@ func (s *Server) checkSignature(r *http.Request) string {
 	if err != nil {
 		return "Invalid signature."
 	}
-	if d := at.Sub(s.clock.Now()); d > 5*time.Minute || d < -5*time.Minute {
+	if !s.clock.Near(at, 5*time.Minute) {
 		return "Specified signature is expired"
 	}
 	m := hmac.New(sha256.New, []byte(s.opts.SecretKey))

@@ -63,6 +63,9 @@ func TestOrderSheetRules(t *testing.T) {
 		{"good", path, ok, secret, time.Time{}, 200, `"nextToken":"`},
 		{"wrong secret", path, ok, "nope", time.Time{}, 401, "Invalid signature."},
 		{"signed 10 minutes ago", path, ok, secret, testEnd.Add(-10 * time.Minute), 401, "Specified signature is expired"},
+		// A client in another process signs with its wall clock, as the real platform expects.
+		{"signed by the wall clock", path, ok, secret, time.Now(), 200, `"nextToken":"`},
+		{"signed 10 minutes before the wall clock", path, ok, secret, time.Now().Add(-10 * time.Minute), 401, "Specified signature is expired"},
 		{"32-day window", path, with("createdAtFrom", "2026-07-30+09:00"), secret, time.Time{}, 400, "31 days"},
 		{"no status", path, with("status", ""), secret, time.Time{}, 400, "status is required"},
 		{"51 per page", path, with("maxPerPage", "51"), secret, time.Time{}, 400, "maxPerPage"},

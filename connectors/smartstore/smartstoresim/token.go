@@ -29,7 +29,7 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request) {
 	}
 	ts, err := strconv.ParseInt(r.PostForm.Get("timestamp"), 10, 64)
 	now := s.clock.Now()
-	if err != nil || time.UnixMilli(ts).Sub(now).Abs() > 5*time.Minute {
+	if err != nil || !s.clock.Near(time.UnixMilli(ts), 5*time.Minute) {
 		fail(w, http.StatusBadRequest, "BadRequest", "timestamp is not within 5 minutes of the server's clock", nil)
 		return
 	}
