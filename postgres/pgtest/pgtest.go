@@ -55,6 +55,10 @@ func DBWithURL(t testing.TB) (*sqlx.DB, string) {
 		t.Fatalf("pgtest: creating schema: %v", err)
 	}
 	t.Cleanup(func() {
+		if os.Getenv("PGTEST_KEEP") != "" {
+			t.Logf("pgtest: keeping schema %s", schema)
+			return
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 		defer cancel()
 		if _, err := admin.ExecContext(ctx, `DROP SCHEMA `+pq.QuoteIdentifier(schema)+` CASCADE`); err != nil {
