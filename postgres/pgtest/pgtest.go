@@ -30,7 +30,8 @@ func URL() string {
 }
 
 // DB returns a connection whose search_path is a fresh schema with every migration applied.
-// The schema is dropped when the test ends.
+// The schema is dropped when the test ends, unless PGTEST_KEEP is set (the test then logs
+// the schema's name, for reading its tables and statistics afterwards).
 func DB(t testing.TB) *sqlx.DB {
 	t.Helper()
 	db, _ := DBWithURL(t)

@@ -2,9 +2,10 @@
 // checks the CEA HMAC signature of every call the way the gateway does (a wrong signature or
 // a signed-date more than five minutes off both the simulated clock and the wall clock is
 // refused), limits a vendor to 10 calls a second across every API (429, then a block), and
-// injects faults on every API (Faults: 429, 5xx, slow and truncated answers, list rows repeated across pages, claims that show late, write
-// answers lost after the write took effect). Its data set is deterministic (seed, orders,
-// period), its clock moves only when told to, and its ground truth (Truth: lines, claims,
+// injects faults on every API (Faults: 429, 5xx, slow and truncated answers, list rows
+// repeated across pages, claims that show late, write answers lost after the write took
+// effect). Its data set is deterministic (seed, orders, period), its clock moves only when
+// told to, and its ground truth (Truth: lines, claims,
 // shipments, with Diff, DiffClaims and DiffShipments) is what a synced store must equal.
 //
 // Built: order sheets (lists by status in windows ≤ 31 days, the single sheet, which still
