@@ -5,8 +5,8 @@
 // injects faults on every API (Faults: 429, 5xx, slow and truncated answers, list rows
 // repeated across pages, claims that show late, write answers lost after the write took
 // effect). Its data set is deterministic (seed, orders, period), its clock moves only when
-// told to, and its ground truth (Truth: lines, claims,
-// shipments, with Diff, DiffClaims and DiffShipments) is what a synced store must equal.
+// told to, and its ground truth (Truth: lines, claims, shipments, with Diff, DiffClaims and
+// DiffShipments) is what a synced store must equal.
 //
 // Built: order sheets (lists by status in windows ≤ 31 days, the single sheet, which still
 // answers for cancelled and returned boxes) through ACCEPT → INSTRUCT → DEPARTURE →
