@@ -874,21 +874,30 @@ func (d *fastDec) members(set fieldSet, dst []span, o *orderSpans) bool {
 	}
 }
 
-// rawList decodes a rawList: null or an empty array leave it nil; the elements of any other
-// array are kept raw, as spans of the page, each without the whitespace around it.
-func (d *fastDec) rawList(out *[]span) bool {
-	*out = nil
+// openArray consumes null, an empty array, or the '[' of an array with elements: elems is
+// true when an element follows, ok false when the value is none of those.
+func (d *fastDec) openArray() (elems, ok bool) {
 	switch d.peek() {
 	case 'n':
-		return d.lit("null")
+		return false, d.lit("null")
 	case '[':
 	default:
-		return false
+		return false, false
 	}
 	d.i++
 	if d.peek() == ']' {
 		d.i++
-		return true
+		return false, true
+	}
+	return true, true
+}
+
+// rawList decodes a rawList: null or an empty array leave it nil; the elements of any other
+// array are kept raw, as spans of the page, each without the whitespace around it.
+func (d *fastDec) rawList(out *[]span) bool {
+	*out = nil
+	if elems, ok := d.openArray(); !elems {
+		return ok
 	}
 	for {
 		s := d.i
@@ -906,17 +915,8 @@ func (d *fastDec) rawList(out *[]span) bool {
 // an empty array leave it empty. Arrays holding anything but numbers (encoding/json also takes
 // null elements and strings holding numbers) are left to encoding/json.
 func (d *fastDec) numberList(sp *span) bool {
-	switch d.peek() {
-	case 'n':
-		return d.lit("null")
-	case '[':
-	default:
-		return false
-	}
-	d.i++
-	if d.peek() == ']' {
-		d.i++
-		return true
+	if elems, ok := d.openArray(); !elems {
+		return ok
 	}
 	off := int32(len(d.arena))
 	for {
