@@ -6,8 +6,9 @@
 //
 //   - POST /v1/oauth2/token: the client-credentials grant. client_secret_sign is checked
 //     with golang.org/x/crypto/bcrypt (independently of the connector's signer), the
-//     timestamp must be within five minutes of the simulated clock or the wall clock, and the same token comes back while
-//     it has 30 minutes or more left. Tokens live 3 hours of simulated time.
+//     timestamp must be within five minutes of the simulated clock or the wall clock, and
+//     the same token comes back while it has 30 minutes or more left. Tokens live 3 hours of
+//     simulated time.
 //   - GET /v1/pay-order/seller/product-orders/last-changed-statuses: lastChangedFrom required
 //     and inclusive, lastChangedTo inclusive and defaulting to From + 24h, a wider range
 //     refused (400 with code, message, timestamp, traceId and invalidInputs), at most 300 rows a
