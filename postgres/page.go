@@ -36,6 +36,11 @@ type stagedPage struct {
 // lockTimeout bounds how long a page waits for a row lock.
 const lockTimeout = "15s"
 
+// pageWorkMem is the page transaction's work_mem: a page's raw JSON (a few MB for 1,000
+// orders) is split into rows in memory instead of spilling to a temporary file, as it did
+// with PostgreSQL's default of 4MB.
+const pageWorkMem = "32MB"
+
 // StagePage writes a page's records in a transaction it leaves open (see mallsync.SyncStore).
 func (s *SyncStore) StagePage(ctx context.Context, mall mallsync.MallKey, stream mallsync.Stream, page mallsync.Page) (mallsync.StagedPage, error) {
 	id, err := s.malls.id(ctx, mall)
@@ -65,8 +70,9 @@ func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsyn
 	// together, and a lost page is fetched again from the platform. A row lock held by another
 	// writer (a page of an activity attempt that Temporal already gave up on, waiting on its
 	// own pages) is not waited for without end: after lockTimeout the page fails and is retried.
-	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', $1, true)`,
-		lockTimeout); err != nil {
+	// See pageWorkMem for the third setting.
+	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', $1, true), set_config('work_mem', $2, true)`,
+		lockTimeout, pageWorkMem); err != nil {
 		return fmt.Errorf("beginning page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
 	}
 	if len(orders) > 0 {
@@ -247,11 +253,13 @@ var upsertLinesSQL = `
 					status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed)
 		),
 		old AS (
-			-- one unique-index probe per incoming line, whatever the planner thinks of the table
+			-- one unique-index probe per incoming line, whatever the planner thinks of the table:
+			-- OFFSET 0 keeps the subquery from being flattened into a join, which the planner,
+			-- with statistics from before a backfill, made a hash join over all the mall's lines
 			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at
 			FROM incoming i CROSS JOIN LATERAL (
 				SELECT id, platform_line_id, status, platform_status, changed_at FROM order_lines
-				WHERE mall_id = $1 AND platform_line_id = i.lid) l
+				WHERE mall_id = $1 AND platform_line_id = i.lid OFFSET 0) l
 		),
 		up AS (
 			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, product_code,

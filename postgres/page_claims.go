@@ -25,8 +25,12 @@ const upsertClaimsSQL = `
 			AS t(cid, oid, kind, status, pstatus, rtype, reason, fault, carrier, tracking, requested, changed, raw)
 	),
 	old AS (
+		-- one unique-index probe per incoming claim (OFFSET 0: not flattened into a join, which
+		-- the planner, with statistics from before a backfill, made a scan of all the mall's claims)
 		SELECT c.id, c.platform_claim_id, c.status, c.platform_status, c.changed_at
-		FROM claims c JOIN incoming i ON c.mall_id = $1 AND c.platform_claim_id = i.cid
+		FROM incoming i CROSS JOIN LATERAL (
+			SELECT id, platform_claim_id, status, platform_status, changed_at FROM claims
+			WHERE mall_id = $1 AND platform_claim_id = i.cid OFFSET 0) c
 	),
 	up AS (
 		INSERT INTO claims (mall_id, platform_claim_id, platform_order_id, kind, status, platform_status,

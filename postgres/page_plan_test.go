@@ -1,0 +1,94 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/mallsync/mallsync"
+	"github.com/mallsync/mallsync/postgres"
+)
+
+// TestPageProbesStayIndexProbes checks that the line and claim upserts look up what is stored
+// with one unique-index probe per incoming record, even when the table's statistics are from
+// before a backfill (analyzed empty, thousands of rows since). Flattened into a join, the
+// lookup became a scan of all the mall's lines or claims on every page: a backfill that
+// slowed down with every page it wrote.
+func TestPageProbesStayIndexProbes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t)
+	if _, err := b.db.ExecContext(ctx, `ANALYZE order_lines; ANALYZE claims`); err != nil {
+		t.Fatal(err)
+	}
+	for p := range 4 {
+		page := mallsync.Page{}
+		for i := range 500 {
+			id := fmt.Sprintf("20260701-%07d", p*500+i)
+			page.Orders = append(page.Orders, order(id, t0, line(mallsync.LinePaid, "N10"), line(mallsync.LinePaid, "N10")))
+			page.Claims = append(page.Claims, claim("R"+id, "requested", "R00", t0, id+"-01"))
+		}
+		apply(t, b, page)
+	}
+	var mallID int64
+	if err := b.db.GetContext(ctx, &mallID, `SELECT id FROM malls WHERE key = $1`, string(b.mall)); err != nil {
+		t.Fatal(err)
+	}
+	lines, claims, err := postgres.ExplainPageUpserts(ctx, b.db, mallID, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name, table string
+		plan        []byte
+	}{{"lines", "order_lines", lines}, {"claims", "claims", claims}} {
+		var plans []struct{ Plan planNode }
+		if err := json.Unmarshal(tt.plan, &plans); err != nil || len(plans) != 1 {
+			t.Fatalf("%s: plan does not parse: %v\n%s", tt.name, err, tt.plan)
+		}
+		old := plans[0].Plan.find("CTE old")
+		if old == nil {
+			t.Fatalf("%s: no CTE old in the plan:\n%s", tt.name, tt.plan)
+		}
+		probes := 0
+		old.walk(func(n *planNode) {
+			switch {
+			case n.NodeType == "Hash Join" || n.NodeType == "Merge Join":
+				t.Errorf("%s: CTE old is a %s, not a probe per incoming row:\n%s", tt.name, n.NodeType, tt.plan)
+			case n.Relation == tt.table && n.NodeType != "Index Scan" && n.NodeType != "Index Only Scan":
+				t.Errorf("%s: CTE old reads %s with a %s:\n%s", tt.name, tt.table, n.NodeType, tt.plan)
+			case n.Relation == tt.table:
+				probes++
+			}
+		})
+		if probes != 1 {
+			t.Errorf("%s: CTE old has %d index scans of %s, want 1:\n%s", tt.name, probes, tt.table, tt.plan)
+		}
+	}
+}
+
+// planNode is a node of EXPLAIN (FORMAT JSON).
+type planNode struct {
+	NodeType    string     `json:"Node Type"`
+	Relation    string     `json:"Relation Name"`
+	SubplanName string     `json:"Subplan Name"`
+	Plans       []planNode `json:"Plans"`
+}
+
+func (n *planNode) walk(f func(*planNode)) {
+	f(n)
+	for i := range n.Plans {
+		n.Plans[i].walk(f)
+	}
+}
+
+func (n *planNode) find(subplan string) *planNode {
+	var found *planNode
+	n.walk(func(m *planNode) {
+		if found == nil && m.SubplanName == subplan {
+			found = m
+		}
+	})
+	return found
+}
