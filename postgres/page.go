@@ -302,11 +302,18 @@ var upsertLinesSQL = `
 			FROM incoming i JOIN old o ON o.platform_line_id = i.lid
 			WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
 		),
-		ev AS (
+		first AS (
+			-- a line inserted now has a new id and so no events yet: a plain insert, without the
+			-- conflict check and its confirmation record that each row of an upsert costs
+			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
+			SELECT id, NULL, status, platform_status, changed_at, true FROM up WHERE inserted
+			RETURNING applied
+		),
+		later AS (
 			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
 			SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
-			FROM up u LEFT JOIN old o ON NOT u.inserted AND o.id = u.id
-			WHERE u.inserted OR o.platform_status <> u.platform_status OR o.status <> u.status
+			FROM up u JOIN old o ON o.id = u.id
+			WHERE NOT u.inserted AND (o.platform_status <> u.platform_status OR o.status <> u.status)
 			UNION ALL
 			SELECT id, from_status, status, pstatus, changed, false FROM stale
 			ON CONFLICT (line_id, changed_at, platform_code) DO NOTHING
@@ -354,7 +361,7 @@ var upsertLinesSQL = `
 				AND (r.reserved IS NOT NULL OR m.kind = 'issue' AND m.own <> 'consignment' AND m.sku <> '' AND m.qty > 0)
 			ON CONFLICT (mall_id, key) DO NOTHING
 		)
-		SELECT (SELECT count(*) FROM ev), (SELECT count(*) FROM stale)`
+		SELECT (SELECT count(*) FROM first) + (SELECT count(*) FROM later), (SELECT count(*) FROM stale)`
 
 // recordSeparator separates raw orders in one parameter; valid JSON never contains it.
 const recordSeparator = 0x1e
