@@ -86,6 +86,11 @@ func runDev(ctx context.Context, args []string, getenv env, stdout, stderr io.Wr
 	}
 	logger := newLogger(stderr, cfg.logLevel)
 	say := func(format string, a ...any) { fmt.Fprintf(stderr, "· "+format+"\n", a...) }
+	// What dev starts in the background (notification delivery) ends when dev returns, not
+	// with the caller's context: a test that runs dev twice saw the first run's delivery loop
+	// go on against its closed database.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 
 	// Postgres.
 	dsn := databaseURL(getenv)
