@@ -15,8 +15,9 @@ import (
 
 // BenchmarkBackfill runs the whole pipeline: simulator → Cafe24 connector → Temporal → worker
 // → Postgres, rate limits off, for a backfill of BACKFILL_ORDERS orders (default 200,000, about
-// 400,000 lines) over 120 days. It reports lines/s, API calls, and the process's peak RSS and
-// heap, which include the simulator and the Temporal server running in the same process.
+// 400,000 lines) over 120 days. It reports lines/s, API calls, the process's peak RSS and
+// heap, which include the simulator and the Temporal server running in the same process, and
+// what a line costs the database: rows written per line and bytes of WAL per line.
 func BenchmarkBackfill(b *testing.B) {
 	orders := 200_000
 	if v, err := strconv.Atoi(os.Getenv("BACKFILL_ORDERS")); err == nil && v > 0 {
@@ -26,11 +27,13 @@ func BenchmarkBackfill(b *testing.B) {
 		b.StopTimer()
 		bb := setupBench(b, orders)
 		ctx := context.Background()
+		walBefore := walPosition(b, bb)
 		b.StartTimer()
 		start := time.Now()
 		res := bb.syncUntilCaughtUp(ctx)
 		el := time.Since(start)
 		b.StopTimer()
+		wal := walSince(b, bb, walBefore)
 		_, d := bb.diff(ctx)
 		if d.Mismatches() != 0 {
 			b.Fatalf("%d mismatches after the backfill: %v", d.Mismatches(), d.Examples)
@@ -43,6 +46,10 @@ func BenchmarkBackfill(b *testing.B) {
 		b.ReportMetric(float64(lines)/el.Seconds(), "lines/s")
 		b.ReportMetric(float64(lines), "lines")
 		b.ReportMetric(float64(bb.sim.Calls()), "api-calls")
+		// what a line costs the database: the rows sync wrote for it and the WAL they made
+		// (the server's whole WAL, so other work on the server counts too)
+		b.ReportMetric(float64(rowsWritten(b, bb))/float64(lines), "rows/line")
+		b.ReportMetric(wal/float64(lines), "wal-B/line")
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "heap-MB")
@@ -68,4 +75,42 @@ func peakRSSMB() float64 {
 		}
 	}
 	return 0
+}
+
+// syncTables are the tables a sync writes rows to.
+var syncTables = []string{"orders", "order_lines", "line_status_events", "inventory_movements", "shipments",
+	"shipment_lines", "claims", "claim_lines", "claim_status_events", "refunds", "refund_lines", "outbox"}
+
+// rowsWritten counts the rows of the sync's tables in the benchmark's schema.
+func rowsWritten(b *testing.B, bb *bundle) int64 {
+	b.Helper()
+	var total int64
+	for _, t := range syncTables {
+		var n int64
+		if err := bb.db.Get(&n, `SELECT count(*) FROM `+t); err != nil {
+			b.Fatalf("counting %s: %v", t, err)
+		}
+		total += n
+	}
+	return total
+}
+
+// walPosition is the server's current WAL position.
+func walPosition(b *testing.B, bb *bundle) string {
+	b.Helper()
+	var lsn string
+	if err := bb.db.Get(&lsn, `SELECT pg_current_wal_lsn()::text`); err != nil {
+		b.Fatalf("reading the WAL position: %v", err)
+	}
+	return lsn
+}
+
+// walSince is the bytes of WAL the server wrote since from.
+func walSince(b *testing.B, bb *bundle, from string) float64 {
+	b.Helper()
+	var n float64
+	if err := bb.db.Get(&n, `SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1::pg_lsn)`, from); err != nil {
+		b.Fatalf("reading the WAL written: %v", err)
+	}
+	return n
 }
