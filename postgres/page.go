@@ -70,7 +70,7 @@ func (sp *stagedPage) write(ctx context.Context, s *SyncStore, orders []*mallsyn
 	// together, and a lost page is fetched again from the platform. A row lock held by another
 	// writer (a page of an activity attempt that Temporal already gave up on, waiting on its
 	// own pages) is not waited for without end: after lockTimeout the page fails and is retried.
-	// See pageWorkMem for the third setting.
+	// The page's raw JSON is split in memory (pageWorkMem), not in a temporary file.
 	if _, err := sp.tx.ExecContext(ctx, `SELECT set_config('synchronous_commit', 'off', true), set_config('lock_timeout', $1, true), set_config('work_mem', $2, true)`,
 		lockTimeout, pageWorkMem); err != nil {
 		return fmt.Errorf("beginning page of %s/%s: %w", sp.mall, sp.stream, interpret(err))
