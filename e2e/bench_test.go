@@ -79,7 +79,7 @@ func peakRSSMB() float64 {
 
 // syncTables are the tables a sync writes rows to.
 var syncTables = []string{"orders", "order_lines", "line_status_events", "inventory_movements", "shipments",
-	"shipment_lines", "claims", "claim_lines", "claim_status_events", "refunds", "refund_lines", "outbox"}
+	"claims", "claim_lines", "claim_status_events", "refunds", "refund_lines", "outbox"}
 
 // rowsWritten counts the rows of the sync's tables in the benchmark's schema.
 func rowsWritten(b *testing.B, bb *bundle) int64 {

@@ -70,18 +70,16 @@ func (s *SyncStore) Shipments(ctx context.Context, mall mallsync.MallKey) ([]mal
 	var rows []shipmentRow
 	if err := s.db.SelectContext(ctx, &rows, `
 		SELECT platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no, platform_status,
-			shipped_at, delivered_at, changed_at, '{}'::text[] AS line_ids
+			shipped_at, delivered_at, changed_at, line_ids
 		FROM shipments WHERE mall_id = $1 ORDER BY platform_shipment_id`, id); err != nil {
 		return nil, fmt.Errorf("reading shipments of %s: %w", mall, interpret(err))
-	}
-	lines, err := s.childLines(ctx, "shipment_lines", "platform_shipment_id", id)
-	if err != nil {
-		return nil, fmt.Errorf("reading shipment lines of %s: %w", mall, err)
 	}
 	out := make([]mallsync.Shipment, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
-		out[i].LineIDs = lines[r.ID]
+		if len(out[i].LineIDs) == 0 {
+			out[i].LineIDs = nil // as a parcel without lines always read here
+		}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -112,7 +113,7 @@ func TestClaimsShipmentsRefundsCatalogRoundTrip(t *testing.T) {
 	if err := b.sync.ResetMall(ctx, b.mall, "seed 1"); err != nil {
 		t.Fatal(err)
 	}
-	if n := count(t, b, `SELECT count(*) FROM claims`) + count(t, b, `SELECT count(*) FROM shipment_lines`) + count(t, b, `SELECT count(*) FROM variants`); n != 0 {
+	if n := count(t, b, `SELECT count(*) FROM claims`) + count(t, b, `SELECT count(*) FROM shipments`) + count(t, b, `SELECT count(*) FROM variants`); n != 0 {
 		t.Errorf("%d rows left after ResetMall", n)
 	}
 	// The data set is recorded with the reset, and a later reset replaces it.
@@ -181,7 +182,41 @@ func TestVanishedParcelsAreDropped(t *testing.T) {
 	if len(ships) != 2 || !left["R-1"] || !left["D-2"] {
 		t.Fatalf("parcels left: %v, want R-1 and D-2", left)
 	}
-	if n := count(t, b, `SELECT count(*) FROM shipment_lines WHERE platform_shipment_id IN ('D-1', 'D-1b')`); n != 0 {
-		t.Fatalf("%d lines of dropped parcels left", n)
+	for _, s := range ships {
+		if want := []string{s.PlatformOrderID + "-01"}; !slices.Equal(s.LineIDs, want) {
+			t.Errorf("parcel %s kept lines %v, want %v", s.PlatformShipmentID, s.LineIDs, want)
+		}
+	}
+}
+
+// A parcel's lines are stored once each, in byte order, and a newer version of the parcel
+// replaces them whole; an older one changes nothing.
+func TestParcelLinesAreReplacedWhole(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	o := order("20260701-0000001", t0, line(mallsync.LineShipped, "N30"))
+	parcel := func(at time.Time, lines ...string) mallsync.Page {
+		return mallsync.Page{Orders: []mallsync.Order{o}, Shipments: []mallsync.Shipment{{PlatformShipmentID: "D-1",
+			PlatformOrderID: o.PlatformOrderID, Kind: mallsync.ShipmentForward, ChangedAt: at, LineIDs: lines}}}
+	}
+	for _, tc := range []struct {
+		name string
+		page mallsync.Page
+		want []string
+	}{
+		{"first sighting", parcel(t0, "L-2", "L-10", "L-2", "L-1"), []string{"L-1", "L-10", "L-2"}},
+		{"newer, fewer lines", parcel(t0.Add(time.Hour), "L-3"), []string{"L-3"}},
+		{"older", parcel(t0.Add(time.Minute), "L-9"), []string{"L-3"}},
+		{"newer, no lines", parcel(t0.Add(2 * time.Hour)), nil},
+	} {
+		apply(t, b, tc.page)
+		ships, err := b.sync.Shipments(ctx, b.mall)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ships) != 1 || !slices.Equal(ships[0].LineIDs, tc.want) {
+			t.Fatalf("%s: parcels %+v, want D-1 with lines %v", tc.name, ships, tc.want)
+		}
 	}
 }

@@ -169,10 +169,7 @@ func (r *OrderReader) OrderDetail(ctx context.Context, mall mallsync.MallKey, or
 	var ships []shipmentRow
 	if err := tx.SelectContext(ctx, &ships, `
 		SELECT s.platform_shipment_id, s.platform_order_id, s.kind, s.carrier_code, s.tracking_no, s.platform_status,
-			s.shipped_at, s.delivered_at, s.changed_at,
-			ARRAY(SELECT sl.platform_line_id FROM shipment_lines sl
-				WHERE sl.mall_id = s.mall_id AND sl.platform_shipment_id = s.platform_shipment_id
-				ORDER BY sl.platform_line_id) AS line_ids
+			s.shipped_at, s.delivered_at, s.changed_at, s.line_ids
 		FROM shipments s WHERE s.mall_id = $1 AND s.platform_order_id = $2
 		ORDER BY s.shipped_at NULLS LAST, s.changed_at, s.platform_shipment_id`, o.MallID, orderID); err != nil {
 		return mallsync.OrderDetail{}, fmt.Errorf("reading shipments of order %s of %s: %w", orderID, mall, interpret(err))

@@ -87,12 +87,12 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 		FROM order_lines l JOIN orders o ON o.mall_id = l.mall_id AND o.platform_order_id = l.platform_order_id
 		UNION ALL
 		SELECT l.id, l.changed_at, l.platform_status, 'paid', l.status, true FROM order_lines l WHERE l.status <> 'paid'`,
-		`INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no, platform_status, shipped_at, changed_at)
-		SELECT mall_id, 'D-' || platform_order_id, platform_order_id, 'forward', carrier_code, tracking_no, 'M', shipped_at, changed_at
-		FROM order_lines WHERE tracking_no <> '' AND platform_line_id LIKE '%-01'`,
-		`INSERT INTO shipment_lines (mall_id, platform_shipment_id, platform_line_id)
-		SELECT mall_id, 'D-' || platform_order_id, platform_line_id FROM order_lines WHERE tracking_no <> ''`,
-		`VACUUM ANALYZE orders`, `VACUUM ANALYZE order_lines`, `ANALYZE line_status_events`, `ANALYZE shipments`, `ANALYZE shipment_lines`,
+		`INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no, platform_status, shipped_at, changed_at, line_ids)
+		SELECT l.mall_id, 'D-' || l.platform_order_id, l.platform_order_id, 'forward', l.carrier_code, l.tracking_no, 'M', l.shipped_at, l.changed_at,
+			ARRAY(SELECT s.platform_line_id FROM order_lines s WHERE s.mall_id = l.mall_id AND s.platform_order_id = l.platform_order_id
+				AND s.tracking_no <> '' ORDER BY s.platform_line_id COLLATE "C")
+		FROM order_lines l WHERE l.tracking_no <> '' AND l.platform_line_id LIKE '%-01'`,
+		`VACUUM ANALYZE orders`, `VACUUM ANALYZE order_lines`, `ANALYZE line_status_events`, `ANALYZE shipments`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			b.Fatalf("seeding: %v\n%s", err, q)

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -123,56 +124,59 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 	return len(written), nil
 }
 
-// upsertShipmentsSQL upserts shipments from arrays, never overwriting a newer one, and
-// returns the platform ids written, each saying whether it was new.
+// upsertShipmentsSQL upserts shipments from arrays, never overwriting a newer one. A parcel's
+// line ids are the slice lo..hi (1-based, inclusive; empty when lo > hi) of the flat array $11.
 const upsertShipmentsSQL = `
 	INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no,
-		platform_status, shipped_at, delivered_at, changed_at)
+		platform_status, shipped_at, delivered_at, changed_at, line_ids)
 	SELECT $1, t.sid, t.oid, t.kind, t.carrier, t.tracking, t.pstatus, NULLIF(t.shipped, '')::timestamptz,
-		NULLIF(t.delivered, '')::timestamptz, t.changed::timestamptz
-	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-		AS t(sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed)
+		NULLIF(t.delivered, '')::timestamptz, t.changed::timestamptz, ($11::text[])[t.lo:t.hi]
+	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+		$12::int[], $13::int[])
+		AS t(sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed, lo, hi)
 	ON CONFLICT (mall_id, platform_shipment_id) DO UPDATE SET
 		platform_order_id = EXCLUDED.platform_order_id, kind = EXCLUDED.kind, carrier_code = EXCLUDED.carrier_code,
 		tracking_no = EXCLUDED.tracking_no, platform_status = EXCLUDED.platform_status,
 		shipped_at = EXCLUDED.shipped_at, delivered_at = EXCLUDED.delivered_at, changed_at = EXCLUDED.changed_at,
-		seen_at = now()
-	WHERE shipments.changed_at <= EXCLUDED.changed_at
-	RETURNING platform_shipment_id AS id, xmax = 0 AS inserted`
+		line_ids = EXCLUDED.line_ids, seen_at = now()
+	WHERE shipments.changed_at <= EXCLUDED.changed_at`
 
 func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mallsync.Shipment) (int, error) {
 	ships = lastOf(ships, func(s mallsync.Shipment) string { return s.PlatformShipmentID })
 	n := len(ships)
 	col := func() []string { return make([]string, n) }
 	sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col()
+	lo, hi := make([]int64, n), make([]int64, n)
+	lines := make([]string, 0, 2*n) // never nil: a nil textArray is NULL
 	for i, s := range ships {
 		if !s.Kind.Valid() {
 			return 0, mallsync.Errorf(mallsync.EINVALID, "shipment %s has kind %q", s.PlatformShipmentID, s.Kind)
 		}
 		sid[i], oid[i], kind[i], carrier[i], tracking[i], pstatus[i] = s.PlatformShipmentID, s.PlatformOrderID, string(s.Kind), s.CarrierCode, s.TrackingNo, s.PlatformStatus
 		shipped[i], delivered[i], changed[i] = tsp(s.ShippedAt), tsp(s.DeliveredAt), ts(s.ChangedAt)
+		own := parcelLineIDs(s.LineIDs)
+		lo[i], hi[i] = int64(len(lines)+1), int64(len(lines)+len(own))
+		lines = append(lines, own...)
 	}
-	var written []writtenRow
-	if err := tx.SelectContext(ctx, &written, upsertShipmentsSQL, mallID, textArray(sid), textArray(oid), textArray(kind),
-		textArray(carrier), textArray(tracking), textArray(pstatus), textArray(shipped), textArray(delivered), textArray(changed)); err != nil {
+	res, err := tx.ExecContext(ctx, upsertShipmentsSQL, mallID, textArray(sid), textArray(oid), textArray(kind),
+		textArray(carrier), textArray(tracking), textArray(pstatus), textArray(shipped), textArray(delivered), textArray(changed),
+		textArray(lines), pq.Array(lo), pq.Array(hi))
+	if err != nil {
 		return 0, interpret(err)
 	}
-	if len(written) == 0 {
-		return 0, nil
+	written, err := res.RowsAffected()
+	if err != nil {
+		return 0, interpret(err)
 	}
-	keep, updated := splitWritten(written)
-	var ls, ll []string
-	for _, s := range ships {
-		if keep[s.PlatformShipmentID] {
-			for _, l := range lastOf(s.LineIDs, func(l string) string { return l }) {
-				ls, ll = append(ls, s.PlatformShipmentID), append(ll, l)
-			}
-		}
-	}
-	if err := replaceLines(ctx, tx, "shipment_lines", "platform_shipment_id", mallID, updated, ls, ll); err != nil {
-		return 0, err
-	}
-	return len(written), nil
+	return int(written), nil
+}
+
+// parcelLineIDs is a parcel's line ids as stored: each once, in byte order, so that a parcel
+// reads back the same whatever order the platform listed its lines in.
+func parcelLineIDs(ids []string) []string {
+	out := slices.Clone(ids)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // writtenRow is a parent row an upsert wrote: its platform id, and whether it was new.
@@ -240,12 +244,9 @@ func rawText(b []byte) string {
 // stream commit in the order they were read, and a page holding a stale cursor writes
 // nothing, so a page never deletes a parcel that a fresher page wrote.)
 const dropVanishedParcelsSQL = `
-	WITH gone AS (
-		DELETE FROM shipments s
-		WHERE s.mall_id = $1 AND s.platform_order_id = ANY($2::text[]) AND s.kind IN ('forward', 'reshipment')
-			AND NOT (s.platform_shipment_id = ANY($3::text[]))
-		RETURNING s.platform_shipment_id)
-	DELETE FROM shipment_lines l USING gone WHERE l.mall_id = $1 AND l.platform_shipment_id = gone.platform_shipment_id`
+	DELETE FROM shipments s
+	WHERE s.mall_id = $1 AND s.platform_order_id = ANY($2::text[]) AND s.kind IN ('forward', 'reshipment')
+		AND NOT (s.platform_shipment_id = ANY($3::text[]))`
 
 // dropVanishedParcels removes parcels the platform deleted: a page carries each of its orders
 // whole, shipments included, so a stored parcel of one of them that the page lacks is gone.

@@ -70,13 +70,16 @@ func reorder(ctx context.Context, q sqlx.QueryerContext, mall mallsync.MallKey, 
 		}
 		return mallsync.Reorder{}, fmt.Errorf("reading reorder %s of %s: %w", orderID, mall, interpret(err))
 	}
-	var lines []string
-	if err := sqlx.SelectContext(ctx, q, &lines, `SELECT platform_line_id FROM shipment_lines
-		WHERE mall_id = $1 AND platform_shipment_id = $2 ORDER BY platform_line_id`,
-		mallID, mallsync.ShipmentIDOfReorder(orderID)); err != nil {
+	var lines pq.StringArray
+	err := sqlx.GetContext(ctx, q, &lines, `SELECT line_ids FROM shipments WHERE mall_id = $1 AND platform_shipment_id = $2`,
+		mallID, mallsync.ShipmentIDOfReorder(orderID))
+	if err != nil && mallsync.ErrorCode(interpret(err)) != mallsync.ENOTFOUND {
 		return mallsync.Reorder{}, fmt.Errorf("reading lines of reorder %s of %s: %w", orderID, mall, interpret(err))
 	}
-	return r.toDomain(lines), nil
+	if len(lines) == 0 {
+		lines = nil
+	}
+	return r.toDomain([]string(lines)), nil
 }
 
 // Reorder returns the link of the mall's order, or ENOTFOUND when it is not a reorder.
@@ -289,21 +292,15 @@ func insertReorder(ctx context.Context, tx *sqlx.Tx, id int64, m mallsync.Reorde
 	sid := mallsync.ShipmentIDOfReorder(m.OrderID)
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no,
-			platform_status, shipped_at, delivered_at, changed_at)
-		VALUES ($1, $2, $3, 'preshipped', $4, $5, '', $6, $7, $8)
+			platform_status, shipped_at, delivered_at, changed_at, line_ids)
+		VALUES ($1, $2, $3, 'preshipped', $4, $5, '', $6, $7, $8, $9)
 		ON CONFLICT (mall_id, platform_shipment_id) DO UPDATE SET platform_order_id = EXCLUDED.platform_order_id,
 			kind = EXCLUDED.kind, carrier_code = EXCLUDED.carrier_code, tracking_no = EXCLUDED.tracking_no,
 			shipped_at = EXCLUDED.shipped_at, delivered_at = EXCLUDED.delivered_at,
-			changed_at = EXCLUDED.changed_at, seen_at = now()`,
-		id, sid, m.OrderID, orig.Carrier, orig.Tracking, orig.Shipped, orig.Delivered, m.At.UTC()); err != nil {
+			changed_at = EXCLUDED.changed_at, line_ids = EXCLUDED.line_ids, seen_at = now()`,
+		id, sid, m.OrderID, orig.Carrier, orig.Tracking, orig.Shipped, orig.Delivered, m.At.UTC(),
+		textArray(parcelLineIDs(lines))); err != nil {
 		return fmt.Errorf("recording preshipped shipment: %w", interpret(err))
-	}
-	sids := make([]string, len(lines))
-	for i := range sids {
-		sids[i] = sid
-	}
-	if err := replaceLines(ctx, tx, "shipment_lines", "platform_shipment_id", id, []string{sid}, sids, lines); err != nil {
-		return fmt.Errorf("recording preshipped shipment's lines: %w", err)
 	}
 	return nil
 }

@@ -132,7 +132,6 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSe
 		`DELETE FROM claim_status_events WHERE claim_id IN (SELECT id FROM claims WHERE mall_id = $1)`,
 		`DELETE FROM claim_lines WHERE mall_id = $1`,
 		`DELETE FROM claims WHERE mall_id = $1`,
-		`DELETE FROM shipment_lines WHERE mall_id = $1`,
 		`DELETE FROM shipments WHERE mall_id = $1`,
 		`DELETE FROM refund_lines WHERE mall_id = $1`,
 		`DELETE FROM refunds WHERE mall_id = $1`,

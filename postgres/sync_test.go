@@ -264,6 +264,37 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if n := fkeys(); n != 0 {
 		t.Fatalf("%d foreign keys on the synced tables, want none (00012)", n)
 	}
+	// 00013 moves a parcel's lines onto the parcel; down and up again, they survive each way.
+	if _, err := b.db.Exec(`INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, changed_at, line_ids)
+		VALUES (1, 'D-1', 'O-1', 'forward', now(), '{O-1-02,O-1-01}'), (1, 'D-2', 'O-2', 'forward', now(), '{}')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, b, `SELECT count(*) FROM shipment_lines WHERE platform_shipment_id = 'D-1'`); n != 2 ||
+		count(t, b, `SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'shipments' AND column_name = 'line_ids'`) != 0 {
+		t.Fatalf("after migrating 00013 down: %d lines of D-1 in shipment_lines, want 2, and no line_ids column", n)
+	}
+	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	lines := func(id string) string {
+		var got string
+		if err := b.db.QueryRow(`SELECT array_to_string(line_ids, ',') FROM shipments WHERE platform_shipment_id = $1`, id).Scan(&got); err != nil {
+			t.Fatalf("reading the lines of %s: %v", id, err)
+		}
+		return got
+	}
+	if d1, d2 := lines("D-1"), lines("D-2"); d1 != "O-1-01,O-1-02" || d2 != "" || exists("shipment_lines") {
+		t.Fatalf("after migrating 00013 up again: D-1 has %q, D-2 %q, want O-1-01,O-1-02 and none; shipment_lines kept = %v", d1, d2, exists("shipment_lines"))
+	}
+	if _, err := b.db.Exec(`DELETE FROM shipments`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
 	// 00012 drops the synced tables' keys to malls; the step down puts them back.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
