@@ -78,7 +78,7 @@ func peakRSSMB() float64 {
 }
 
 // syncTables are the tables a sync writes rows to.
-var syncTables = []string{"orders", "order_lines", "line_status_events", "inventory_movements", "shipments",
+var syncTables = []string{"orders", "order_lines", "line_status_changes", "inventory_movements", "shipments",
 	"claims", "claim_lines", "claim_status_events", "refunds", "refund_lines", "outbox"}
 
 // rowsWritten counts the rows of the sync's tables in the benchmark's schema.

@@ -68,7 +68,8 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 			'010-' || lpad(((g * 31) % 10000)::text, 4, '0') || '-' || lpad(((g * 65537 + 3) % 10000)::text, 4, '0') AS rp) v
 		JOIN malls m ON m.key = (ARRAY['cafe24-a','smartstore-b','coupang-c'])[1 + g % 3]`,
 		`INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, sku, product_name, option_value,
-			quantity, unit_price, payment_amount, status, platform_status, ownership, carrier_code, tracking_no, shipped_at, changed_at)
+			quantity, unit_price, payment_amount, status, platform_status, ownership, carrier_code, tracking_no, shipped_at, changed_at,
+			first_status, first_platform_code, first_changed_at, first_seen_at)
 		SELECT o.mall_id, o.platform_order_id, o.platform_order_id || '-0' || k, (o.id * 2 + k) % 600 + 1, 'SKU' || ((o.id * 2 + k) % 600),
 			(ARRAY['울','면','린넨','캐시미어','오버핏','슬림핏','기모','데님','경량','니트'])[1 + (o.id * 7 + k * 3) % 10] || ' ' ||
 			(ARRAY['스웨터','가디건','셔츠','티셔츠','양말 3종','운동화','슬랙스','원피스','패딩 점퍼','후드티','청바지','머플러'])[1 + (o.id * 5 + k * 7) % 12] || ' ' ||
@@ -77,22 +78,20 @@ func BenchmarkOrderSearch1M(b *testing.B) {
 			st.status, st.code, 'direct',
 			CASE WHEN st.shipped THEN '0004' ELSE '' END,
 			CASE WHEN st.shipped THEN (600000000000 + o.id)::text ELSE '' END,
-			CASE WHEN st.shipped THEN o.ordered_at + interval '1 day' END, o.ordered_at + interval '1 day'
+			CASE WHEN st.shipped THEN o.ordered_at + interval '1 day' END, o.ordered_at + interval '1 day',
+			'paid', 'N10', o.ordered_at, now()
 		FROM orders o CROSS JOIN generate_series(1, 2) k
 		CROSS JOIN LATERAL (SELECT (ARRAY['paid','preparing','shipped','delivered','confirmed','canceled'])[1 + o.id % 6] AS status,
 			(ARRAY['N10','N20','N30','N40','N40','C40'])[1 + o.id % 6] AS code, o.id % 6 IN (2, 3, 4) AS shipped) st
 		ORDER BY o.id, k`,
-		`INSERT INTO line_status_events (line_id, changed_at, platform_code, from_status, to_status, applied)
-		SELECT l.id, o.ordered_at, 'N10', NULL, 'paid', true
-		FROM order_lines l JOIN orders o ON o.mall_id = l.mall_id AND o.platform_order_id = l.platform_order_id
-		UNION ALL
+		`INSERT INTO line_status_changes (line_id, changed_at, platform_code, from_status, to_status, applied)
 		SELECT l.id, l.changed_at, l.platform_status, 'paid', l.status, true FROM order_lines l WHERE l.status <> 'paid'`,
 		`INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no, platform_status, shipped_at, changed_at, line_ids)
 		SELECT l.mall_id, 'D-' || l.platform_order_id, l.platform_order_id, 'forward', l.carrier_code, l.tracking_no, 'M', l.shipped_at, l.changed_at,
 			ARRAY(SELECT s.platform_line_id FROM order_lines s WHERE s.mall_id = l.mall_id AND s.platform_order_id = l.platform_order_id
 				AND s.tracking_no <> '' ORDER BY s.platform_line_id COLLATE "C")
 		FROM order_lines l WHERE l.tracking_no <> '' AND l.platform_line_id LIKE '%-01'`,
-		`VACUUM ANALYZE orders`, `VACUUM ANALYZE order_lines`, `ANALYZE line_status_events`, `ANALYZE shipments`,
+		`VACUUM ANALYZE orders`, `VACUUM ANALYZE order_lines`, `ANALYZE line_status_changes`, `ANALYZE shipments`,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			b.Fatalf("seeding: %v\n%s", err, q)

@@ -256,18 +256,21 @@ var upsertLinesSQL = `
 			-- one unique-index probe per incoming line, whatever the planner thinks of the table:
 			-- OFFSET 0 keeps the subquery from being flattened into a join, which the planner,
 			-- with statistics from before a backfill, made a hash join over all the mall's lines
-			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at
+			SELECT l.id, l.platform_line_id, l.status, l.platform_status, l.changed_at, l.first_changed_at,
+				l.first_platform_code
 			FROM incoming i CROSS JOIN LATERAL (
-				SELECT id, platform_line_id, status, platform_status, changed_at FROM order_lines
-				WHERE mall_id = $1 AND platform_line_id = i.lid OFFSET 0) l
+				SELECT id, platform_line_id, status, platform_status, changed_at, first_changed_at, first_platform_code
+				FROM order_lines WHERE mall_id = $1 AND platform_line_id = i.lid OFFSET 0) l
 		),
 		up AS (
 			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, product_no, product_code,
 				variant_code, sku, product_name, option_value, brand, supplier_code, supplier_name, quantity,
 				unit_price, payment_amount, status, platform_status, ownership, claim_code, claim_kind,
-				claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at)
+				claim_status, carrier_code, tracking_no, shipped_at, delivered_at, changed_at,
+				first_status, first_platform_code, first_changed_at, first_seen_at)
 			SELECT $1, oid, lid, pno, pcode, vcode, sku, pname, opt, brand, scode, sname, qty, price, pay,
-				status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed
+				status, pstatus, own, ccode, ckind, cstatus, carrier, tracking, shipped, delivered, changed,
+				status, pstatus, changed, now()
 			FROM incoming
 			ON CONFLICT (mall_id, platform_line_id) DO UPDATE SET
 				platform_order_id = EXCLUDED.platform_order_id, product_no = EXCLUDED.product_no,
@@ -298,24 +301,22 @@ var upsertLinesSQL = `
 		),
 		stale AS (
 			-- older than what is stored, and saying something else: recorded, not applied
-			SELECT o.id, o.status AS from_status, i.status, i.pstatus, i.changed
+			SELECT o.id, o.status AS from_status, i.status, i.pstatus, i.changed, o.first_changed_at, o.first_platform_code
 			FROM incoming i JOIN old o ON o.platform_line_id = i.lid
 			WHERE i.changed < o.changed_at AND (o.platform_status <> i.pstatus OR o.status <> i.status)
 		),
-		first AS (
-			-- a line inserted now has a new id and so no events yet: a plain insert, without the
-			-- conflict check and its confirmation record that each row of an upsert costs
-			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
-			SELECT id, NULL, status, platform_status, changed_at, true FROM up WHERE inserted
-			RETURNING applied
-		),
 		later AS (
-			INSERT INTO line_status_events (line_id, from_status, to_status, platform_code, changed_at, applied)
+			-- a line inserted now records its first event itself (first_status and the rest); the
+			-- changes of lines already stored are rows of their own. Neither may repeat an event
+			-- the line has (line_status_events, the view of both, is keyed like this table)
+			INSERT INTO line_status_changes (line_id, from_status, to_status, platform_code, changed_at, applied)
 			SELECT u.id, o.status, u.status, u.platform_status, u.changed_at, true
 			FROM up u JOIN old o ON o.id = u.id
 			WHERE NOT u.inserted AND (o.platform_status <> u.platform_status OR o.status <> u.status)
+				AND (u.changed_at, u.platform_status) IS DISTINCT FROM (o.first_changed_at, o.first_platform_code)
 			UNION ALL
 			SELECT id, from_status, status, pstatus, changed, false FROM stale
+			WHERE (changed, pstatus) IS DISTINCT FROM (first_changed_at, first_platform_code)
 			ON CONFLICT (line_id, changed_at, platform_code) DO NOTHING
 			RETURNING applied
 		),
@@ -361,7 +362,7 @@ var upsertLinesSQL = `
 				AND (r.reserved IS NOT NULL OR m.kind = 'issue' AND m.own <> 'consignment' AND m.sku <> '' AND m.qty > 0)
 			ON CONFLICT (mall_id, key) DO NOTHING
 		)
-		SELECT (SELECT count(*) FROM first) + (SELECT count(*) FROM later), (SELECT count(*) FROM stale)`
+		SELECT (SELECT count(*) FROM up WHERE inserted) + (SELECT count(*) FROM later), (SELECT count(*) FROM stale)`
 
 // recordSeparator separates raw orders in one parameter; valid JSON never contains it.
 const recordSeparator = 0x1e

@@ -138,7 +138,7 @@ func (s *SyncStore) ResetMall(ctx context.Context, mall mallsync.MallKey, dataSe
 		`DELETE FROM variants WHERE mall_id = $1`,
 		`DELETE FROM products WHERE mall_id = $1`,
 		`DELETE FROM suppliers WHERE mall_id = $1`,
-		`DELETE FROM line_status_events WHERE line_id IN (SELECT id FROM order_lines WHERE mall_id = $1)`,
+		`DELETE FROM line_status_changes WHERE line_id IN (SELECT id FROM order_lines WHERE mall_id = $1)`,
 		`DELETE FROM order_lines WHERE mall_id = $1`,
 		`DELETE FROM orders WHERE mall_id = $1`,
 		`DELETE FROM sync_cursors WHERE mall_id = $1`,

@@ -160,6 +160,44 @@ func TestApplyPageNeverMovesBackwards(t *testing.T) {
 	}
 }
 
+// A line's first event is kept on the line, the changes after it in line_status_changes: an
+// event that repeats the first one (same change time and platform code) is not recorded
+// again, whichever way it comes back.
+func TestFirstEventIsNotRecordedTwice(t *testing.T) {
+	t.Parallel()
+	id := "20260701-0000001"
+	t2 := t0.Add(2 * time.Hour)
+	for _, tc := range []struct {
+		name       string
+		pages      []mallsync.Order
+		stale      int
+		wantEvents int
+	}{
+		{"a late copy of the first sighting", []mallsync.Order{
+			order(id, t0, line(mallsync.LinePaid, "N10")), order(id, t2, line(mallsync.LineShipped, "N30")),
+			order(id, t0, line(mallsync.LinePaid, "N10"))}, 1, 2},
+		{"the first sighting's time and code with another status", []mallsync.Order{
+			order(id, t0, line(mallsync.LinePaid, "N10")), order(id, t0, line(mallsync.LinePreparing, "N10"))}, 0, 1},
+		{"a change at the first sighting's time with another code", []mallsync.Order{
+			order(id, t0, line(mallsync.LinePaid, "N10")), order(id, t0, line(mallsync.LinePreparing, "N20"))}, 0, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			var last mallsync.Applied
+			for _, o := range tc.pages {
+				last = apply(t, b, mallsync.Page{Orders: []mallsync.Order{o}})
+			}
+			if last.Stale != tc.stale {
+				t.Errorf("last page: %d stale, want %d", last.Stale, tc.stale)
+			}
+			if n := count(t, b, `SELECT count(*) FROM line_status_events`); n != tc.wantEvents {
+				t.Errorf("%d events in the line's history, want %d", n, tc.wantEvents)
+			}
+		})
+	}
+}
+
 func TestApplyPageCursorAndDataAreAtomic(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -264,6 +302,47 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if n := fkeys(); n != 0 {
 		t.Fatalf("%d foreign keys on the synced tables, want none (00012)", n)
 	}
+	// 00014 moves a line's first event onto the line; down and up again, the history survives
+	// each way, and line_status_events reads the same.
+	if _, err := b.db.Exec(`WITH l AS (
+			INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, quantity, status, platform_status, ownership,
+				changed_at, first_status, first_platform_code, first_changed_at, first_seen_at)
+			VALUES (1, 'O-1', 'O-1-01', 1, 'shipped', 'N30', 'direct', '2026-07-02Z', 'paid', 'N10', '2026-07-01Z', '2026-07-03Z')
+			RETURNING id)
+		INSERT INTO line_status_changes (line_id, changed_at, platform_code, from_status, to_status, applied)
+		SELECT id, '2026-07-02Z', 'N30', 'paid', 'shipped', true FROM l`); err != nil {
+		t.Fatal(err)
+	}
+	history := func() string {
+		var h string
+		if err := b.db.QueryRow(`SELECT string_agg(concat_ws('/', from_status, to_status, platform_code,
+				to_char(changed_at AT TIME ZONE 'UTC', 'MM-DD'), applied), ' ' ORDER BY changed_at) FROM line_status_events`).Scan(&h); err != nil {
+			t.Fatalf("reading line_status_events: %v", err)
+		}
+		return h
+	}
+	const wantHistory = "paid/N10/07-01/t paid/shipped/N30/07-02/t"
+	if h := history(); h != wantHistory {
+		t.Fatalf("history = %q, want %q", h, wantHistory)
+	}
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if h := history(); h != wantHistory || !exists("line_status_events") || exists("line_status_changes") {
+		t.Fatalf("after migrating 00014 down: history = %q, want %q, in the table line_status_events", h, wantHistory)
+	}
+	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
+	if h, n := history(), count(t, b, `SELECT count(*) FROM line_status_changes`); h != wantHistory || n != 1 {
+		t.Fatalf("after migrating 00014 up again: history = %q, want %q; %d rows in line_status_changes, want 1", h, wantHistory, n)
+	}
+	if _, err := b.db.Exec(`DELETE FROM line_status_changes; DELETE FROM order_lines`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+		t.Fatal(err)
+	}
 	// 00013 moves a parcel's lines onto the parcel; down and up again, they survive each way.
 	if _, err := b.db.Exec(`INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, changed_at, line_ids)
 		VALUES (1, 'D-1', 'O-1', 'forward', now(), '{O-1-02,O-1-01}'), (1, 'D-2', 'O-2', 'forward', now(), '{}')`); err != nil {
@@ -292,8 +371,10 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if _, err := b.db.Exec(`DELETE FROM shipments`); err != nil {
 		t.Fatal(err)
 	}
-	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
-		t.Fatal(err)
+	for range 2 { // MigrateUp went to the newest: down 00014 again, then 00013
+		if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// 00012 drops the synced tables' keys to malls; the step down puts them back.
 	if err := postgres.MigrateDown(ctx, b.db.DB); err != nil {
