@@ -113,6 +113,15 @@ func (r shipmentRow) toDomain() mallsync.Shipment {
 		DeliveredAt: nullTimePtr(r.DeliveredAt), ChangedAt: r.ChangedAt.UTC(), LineIDs: []string(r.LineIDs)}
 }
 
+// lineTimelineSQL reads the status history of an order's lines ($1 mall id, $2 order id).
+// line_status_events is a view over order_lines (first events) and line_status_changes; the
+// join reaches both through their indexes (TestLineTimelineReadsByIndex).
+const lineTimelineSQL = `
+	SELECT l.platform_line_id, e.changed_at, e.platform_code, e.from_status, e.to_status, e.seen_at, e.applied
+	FROM order_lines l JOIN line_status_events e ON e.line_id = l.id
+	WHERE l.mall_id = $1 AND l.platform_order_id = $2
+	ORDER BY e.changed_at, e.seen_at, l.id, e.platform_code`
+
 type lineEventRow struct {
 	LineID    string         `db:"platform_line_id"`
 	ChangedAt time.Time      `db:"changed_at"`
@@ -198,11 +207,7 @@ func (r *OrderReader) OrderDetail(ctx context.Context, mall mallsync.MallKey, or
 		}
 	}
 	var events []lineEventRow
-	if err := tx.SelectContext(ctx, &events, `
-		SELECT l.platform_line_id, e.changed_at, e.platform_code, e.from_status, e.to_status, e.seen_at, e.applied
-		FROM order_lines l JOIN line_status_events e ON e.line_id = l.id
-		WHERE l.mall_id = $1 AND l.platform_order_id = $2
-		ORDER BY e.changed_at, e.seen_at, l.id, e.platform_code`, o.MallID, orderID); err != nil {
+	if err := tx.SelectContext(ctx, &events, lineTimelineSQL, o.MallID, orderID); err != nil {
 		return mallsync.OrderDetail{}, fmt.Errorf("reading the timeline of order %s of %s: %w", orderID, mall, interpret(err))
 	}
 

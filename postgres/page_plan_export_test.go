@@ -32,3 +32,11 @@ func ExplainPageUpserts(ctx context.Context, db *sqlx.DB, mallID int64, n int) (
 	}
 	return lines, claims, nil
 }
+
+// ExplainLineTimeline returns the JSON plan (EXPLAIN, not run) of an order page's line
+// timeline, for the plan tests.
+func ExplainLineTimeline(ctx context.Context, q sqlx.QueryerContext, mallID int64, orderID string) ([]byte, error) {
+	var plan []byte
+	err := q.QueryRowxContext(ctx, `EXPLAIN (FORMAT JSON) `+lineTimelineSQL, mallID, orderID).Scan(&plan)
+	return plan, err
+}
