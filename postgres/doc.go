@@ -5,6 +5,10 @@
 // Bulk writes are one statement per page (unnest over arrays), never a statement per row, and
 // a page's records, its status events and its cursor are committed in one transaction.
 //
+// A line's status history is the view line_status_events: the event a line was first seen
+// with is kept in the line's own first_* columns, the events after it in line_status_changes
+// (migration 00014). A parcel's lines are the array shipments.line_ids (migration 00013).
+//
 // # Inventory ledger
 //
 // LedgerStore (mallsync.Ledger) keeps the inventory_movements table: append-only (a trigger

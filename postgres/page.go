@@ -235,10 +235,11 @@ const upsertOrdersSQL = `
 			changed_at = EXCLUDED.changed_at, raw = EXCLUDED.raw, raw_hash = EXCLUDED.raw_hash, updated_at = now()
 		WHERE orders.changed_at <= EXCLUDED.changed_at AND orders.raw_hash <> EXCLUDED.raw_hash`
 
-// upsertLinesSQL upserts a page of lines from arrays and appends their status events (applied
-// ones for lines inserted or changed, unapplied ones for changes older than what is stored) and
-// the ledger movements of their new statuses. It returns the number of events written and of
-// stale lines.
+// upsertLinesSQL upserts a page of lines from arrays and records their status events: a new
+// line's first event in its own first_* columns, a change of a stored line as an applied row of
+// line_status_changes, a change older than what is stored as an unapplied one (the view
+// line_status_events reads them all as one history). It also appends the ledger movements of
+// the lines' new statuses. It returns the number of events recorded and of stale lines.
 var upsertLinesSQL = `
 		WITH incoming AS (
 			SELECT t.oid, t.lid, t.pno, t.pcode, t.vcode, t.sku, t.pname, t.opt, t.brand, t.scode, t.sname,
