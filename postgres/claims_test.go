@@ -209,6 +209,8 @@ func TestParcelLinesAreReplacedWhole(t *testing.T) {
 		{"newer, fewer lines", parcel(t0.Add(time.Hour), "L-3"), []string{"L-3"}},
 		{"older", parcel(t0.Add(time.Minute), "L-9"), []string{"L-3"}},
 		{"newer, no lines", parcel(t0.Add(2 * time.Hour)), nil},
+		{"ids an array literal must escape", parcel(t0.Add(3*time.Hour), `L"1`, `L\2`, "L,3", "{L4}", "NULL", "L 6", ""),
+			[]string{"", "L 6", `L"1`, "L,3", `L\2`, "NULL", "{L4}"}},
 	} {
 		apply(t, b, tc.page)
 		ships, err := b.sync.Shipments(ctx, b.mall)

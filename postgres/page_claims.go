@@ -125,15 +125,16 @@ func upsertClaims(ctx context.Context, tx *sqlx.Tx, mallID int64, claims []malls
 }
 
 // upsertShipmentsSQL upserts shipments from arrays, never overwriting a newer one. A parcel's
-// line ids are the slice lo..hi (1-based, inclusive; empty when lo > hi) of the flat array $11.
+// line ids come as one text[] literal per parcel ($11): each is parsed once, where slices of
+// one flat array cost PostgreSQL a walk from the array's start for every parcel.
 const upsertShipmentsSQL = `
 	INSERT INTO shipments (mall_id, platform_shipment_id, platform_order_id, kind, carrier_code, tracking_no,
 		platform_status, shipped_at, delivered_at, changed_at, line_ids)
 	SELECT $1, t.sid, t.oid, t.kind, t.carrier, t.tracking, t.pstatus, NULLIF(t.shipped, '')::timestamptz,
-		NULLIF(t.delivered, '')::timestamptz, t.changed::timestamptz, ($11::text[])[t.lo:t.hi]
+		NULLIF(t.delivered, '')::timestamptz, t.changed::timestamptz, t.lines::text[]
 	FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-		$12::int[], $13::int[])
-		AS t(sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed, lo, hi)
+		$11::text[])
+		AS t(sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed, lines)
 	ON CONFLICT (mall_id, platform_shipment_id) DO UPDATE SET
 		platform_order_id = EXCLUDED.platform_order_id, kind = EXCLUDED.kind, carrier_code = EXCLUDED.carrier_code,
 		tracking_no = EXCLUDED.tracking_no, platform_status = EXCLUDED.platform_status,
@@ -146,21 +147,18 @@ func upsertShipments(ctx context.Context, tx *sqlx.Tx, mallID int64, ships []mal
 	n := len(ships)
 	col := func() []string { return make([]string, n) }
 	sid, oid, kind, carrier, tracking, pstatus, shipped, delivered, changed := col(), col(), col(), col(), col(), col(), col(), col(), col()
-	lo, hi := make([]int64, n), make([]int64, n)
-	lines := make([]string, 0, 2*n) // never nil: a nil textArray is NULL
+	lines := col()
 	for i, s := range ships {
 		if !s.Kind.Valid() {
 			return 0, mallsync.Errorf(mallsync.EINVALID, "shipment %s has kind %q", s.PlatformShipmentID, s.Kind)
 		}
 		sid[i], oid[i], kind[i], carrier[i], tracking[i], pstatus[i] = s.PlatformShipmentID, s.PlatformOrderID, string(s.Kind), s.CarrierCode, s.TrackingNo, s.PlatformStatus
 		shipped[i], delivered[i], changed[i] = tsp(s.ShippedAt), tsp(s.DeliveredAt), ts(s.ChangedAt)
-		own := parcelLineIDs(s.LineIDs)
-		lo[i], hi[i] = int64(len(lines)+1), int64(len(lines)+len(own))
-		lines = append(lines, own...)
+		lines[i] = textArray(parcelLineIDs(s.LineIDs)).literal()
 	}
 	res, err := tx.ExecContext(ctx, upsertShipmentsSQL, mallID, textArray(sid), textArray(oid), textArray(kind),
 		textArray(carrier), textArray(tracking), textArray(pstatus), textArray(shipped), textArray(delivered), textArray(changed),
-		textArray(lines), pq.Array(lo), pq.Array(hi))
+		textArray(lines))
 	if err != nil {
 		return 0, interpret(err)
 	}

@@ -15,6 +15,11 @@ func (a textArray) Value() (driver.Value, error) {
 	if a == nil {
 		return nil, nil
 	}
+	return a.literal(), nil
+}
+
+// literal is the array literal of a, '{}' when it is empty.
+func (a textArray) literal() string {
 	n := 2
 	for _, s := range a {
 		n += len(s) + 3
@@ -39,5 +44,5 @@ func (a textArray) Value() (driver.Value, error) {
 		b.WriteByte('"')
 	}
 	b.WriteByte('}')
-	return b.String(), nil
+	return b.String()
 }
