@@ -77,9 +77,6 @@ func (s *SyncStore) Shipments(ctx context.Context, mall mallsync.MallKey) ([]mal
 	out := make([]mallsync.Shipment, len(rows))
 	for i, r := range rows {
 		out[i] = r.toDomain()
-		if len(out[i].LineIDs) == 0 {
-			out[i].LineIDs = nil // as a parcel without lines always read here
-		}
 	}
 	return out, nil
 }

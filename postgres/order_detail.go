@@ -108,9 +108,13 @@ type shipmentRow struct {
 }
 
 func (r shipmentRow) toDomain() mallsync.Shipment {
-	return mallsync.Shipment{PlatformShipmentID: r.ID, PlatformOrderID: r.OrderID, Kind: mallsync.ShipmentKind(r.Kind),
+	s := mallsync.Shipment{PlatformShipmentID: r.ID, PlatformOrderID: r.OrderID, Kind: mallsync.ShipmentKind(r.Kind),
 		CarrierCode: r.Carrier, TrackingNo: r.Tracking, PlatformStatus: r.PStatus, ShippedAt: nullTimePtr(r.ShippedAt),
-		DeliveredAt: nullTimePtr(r.DeliveredAt), ChangedAt: r.ChangedAt.UTC(), LineIDs: []string(r.LineIDs)}
+		DeliveredAt: nullTimePtr(r.DeliveredAt), ChangedAt: r.ChangedAt.UTC()}
+	if len(r.LineIDs) > 0 { // a parcel without lines has none, not an empty list
+		s.LineIDs = []string(r.LineIDs)
+	}
+	return s
 }
 
 // lineTimelineSQL reads the status history of an order's lines ($1 mall id, $2 order id).

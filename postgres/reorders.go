@@ -76,9 +76,6 @@ func reorder(ctx context.Context, q sqlx.QueryerContext, mall mallsync.MallKey, 
 	if err != nil && mallsync.ErrorCode(interpret(err)) != mallsync.ENOTFOUND {
 		return mallsync.Reorder{}, fmt.Errorf("reading lines of reorder %s of %s: %w", orderID, mall, interpret(err))
 	}
-	if len(lines) == 0 {
-		lines = nil
-	}
 	return r.toDomain([]string(lines)), nil
 }
 
