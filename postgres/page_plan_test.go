@@ -31,10 +31,7 @@ func TestPageProbesStayIndexProbes(t *testing.T) {
 		}
 		apply(t, b, page)
 	}
-	var mallID int64
-	if err := b.db.GetContext(ctx, &mallID, `SELECT id FROM malls WHERE key = $1`, string(b.mall)); err != nil {
-		t.Fatal(err)
-	}
+	mallID := mallIDOf(t, b)
 	lines, claims, err := postgres.ExplainPageUpserts(ctx, b.db, mallID, 2000)
 	if err != nil {
 		t.Fatal(err)
@@ -43,11 +40,7 @@ func TestPageProbesStayIndexProbes(t *testing.T) {
 		name, table string
 		plan        []byte
 	}{{"lines", "order_lines", lines}, {"claims", "claims", claims}} {
-		var plans []struct{ Plan planNode }
-		if err := json.Unmarshal(tt.plan, &plans); err != nil || len(plans) != 1 {
-			t.Fatalf("%s: plan does not parse: %v\n%s", tt.name, err, tt.plan)
-		}
-		old := plans[0].Plan.find("CTE old")
+		old := parsePlan(t, tt.plan).find("CTE old")
 		if old == nil {
 			t.Fatalf("%s: no CTE old in the plan:\n%s", tt.name, tt.plan)
 		}
@@ -81,10 +74,7 @@ func TestLineTimelineReadsByIndex(t *testing.T) {
 		page.Orders = append(page.Orders, order(fmt.Sprintf("20260701-%07d", i), t0, line(mallsync.LinePaid, "N10")))
 	}
 	apply(t, b, page)
-	var mallID int64
-	if err := b.db.GetContext(ctx, &mallID, `SELECT id FROM malls WHERE key = $1`, string(b.mall)); err != nil {
-		t.Fatal(err)
-	}
+	mallID := mallIDOf(t, b)
 	tx, err := b.db.BeginTxx(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -98,12 +88,9 @@ func TestLineTimelineReadsByIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var plans []struct{ Plan planNode }
-	if err := json.Unmarshal(plan, &plans); err != nil || len(plans) != 1 {
-		t.Fatalf("plan does not parse: %v\n%s", err, plan)
-	}
 	scans := map[string]int{}
-	plans[0].Plan.walk(func(n *planNode) {
+	root := parsePlan(t, plan)
+	root.walk(func(n *planNode) {
 		switch {
 		case n.NodeType == "Seq Scan" || n.NodeType == "Subquery Scan":
 			t.Errorf("the timeline has a %s %s:\n%s", n.NodeType, n.Relation, plan)
@@ -114,6 +101,26 @@ func TestLineTimelineReadsByIndex(t *testing.T) {
 	if scans["order_lines"] != 2 || scans["line_status_changes"] != 1 {
 		t.Errorf("the timeline scans %v, want order_lines twice (the order's lines, their first events) and line_status_changes once:\n%s", scans, plan)
 	}
+}
+
+// mallIDOf is the id of the bundle's mall.
+func mallIDOf(t *testing.T, b bundle) int64 {
+	t.Helper()
+	var id int64
+	if err := b.db.Get(&id, `SELECT id FROM malls WHERE key = $1`, string(b.mall)); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// parsePlan is the root node of one statement's EXPLAIN (FORMAT JSON).
+func parsePlan(t *testing.T, plan []byte) *planNode {
+	t.Helper()
+	var plans []struct{ Plan planNode }
+	if err := json.Unmarshal(plan, &plans); err != nil || len(plans) != 1 {
+		t.Fatalf("plan does not parse: %v\n%s", err, plan)
+	}
+	return &plans[0].Plan
 }
 
 // planNode is a node of EXPLAIN (FORMAT JSON).
