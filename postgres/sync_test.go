@@ -331,11 +331,21 @@ func TestMigrationsAreReversible(t *testing.T) {
 	if h := history(); h != wantHistory || !exists("line_status_events") || exists("line_status_changes") {
 		t.Fatalf("after migrating 00014 down: history = %q, want %q, in the table line_status_events", h, wantHistory)
 	}
+	// A line without a recorded first event starts its history from its present state.
+	if _, err := b.db.Exec(`INSERT INTO order_lines (mall_id, platform_order_id, platform_line_id, quantity, status,
+			platform_status, ownership, changed_at, updated_at)
+		VALUES (1, 'O-2', 'O-2-01', 1, 'preparing', 'N20', 'direct', '2026-07-04Z', '2026-07-05Z')`); err != nil {
+		t.Fatal(err)
+	}
 	if err := postgres.MigrateUp(ctx, b.db.DB); err != nil {
 		t.Fatal(err)
 	}
-	if h, n := history(), count(t, b, `SELECT count(*) FROM line_status_changes`); h != wantHistory || n != 1 {
-		t.Fatalf("after migrating 00014 up again: history = %q, want %q; %d rows in line_status_changes, want 1", h, wantHistory, n)
+	const upHistory = wantHistory + " preparing/N20/07-04/t"
+	if h, n := history(), count(t, b, `SELECT count(*) FROM line_status_changes`); h != upHistory || n != 1 {
+		t.Fatalf("after migrating 00014 up again: history = %q, want %q; %d rows in line_status_changes, want 1", h, upHistory, n)
+	}
+	if n := count(t, b, `SELECT count(*) FROM line_status_events WHERE seen_at = '2026-07-05Z'`); n != 1 {
+		t.Fatalf("the line without a first event: %d events seen when it was last updated, want 1", n)
 	}
 	if _, err := b.db.Exec(`DELETE FROM line_status_changes; DELETE FROM order_lines`); err != nil {
 		t.Fatal(err)
